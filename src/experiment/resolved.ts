@@ -1,0 +1,223 @@
+/**
+ * The resolved experiment: what the runner uses after validation (src/experiment/ turns the
+ * user's YAML spec into this). Durations are milliseconds, rates requests per second, paths
+ * absolute. Frozen after resolution. The spec type the user writes lives in spec.ts.
+ */
+
+export interface ResolvedExperiment {
+  readonly apiVersion: 'rebound.dev/v1';
+  readonly name: string;
+  readonly description?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Absolute path of the YAML file. */
+  readonly sourcePath: string;
+  /** The YAML text as written, for the report's echo (reporters redact secrets). */
+  readonly sourceText: string;
+  readonly target: ResolvedTarget;
+  readonly load: ResolvedLoad;
+  readonly phases: readonly ResolvedPhase[];
+  readonly checks: readonly ResolvedCheck[];
+  readonly guardrails: ResolvedGuardrails;
+  readonly report: ResolvedReportSettings;
+  /** Timeline bucket width (default 100 ms). */
+  readonly bucketMs: number;
+}
+
+// ---------- target ----------
+
+export interface ResolvedTarget {
+  readonly kubernetes?: KubernetesTarget;
+  readonly toxiproxy?: ToxiproxyTarget;
+  /** Named endpoints that request URLs refer to as {{endpoints.NAME}}. */
+  readonly endpoints: Readonly<Record<string, EndpointRef>>;
+}
+
+export type KubernetesTarget =
+  | {
+      /** Start the embedded local control plane from these manifests (file or directory). */
+      readonly mode: 'local';
+      readonly manifests: string;
+      readonly namespace: string;
+    }
+  | {
+      /** A real cluster (or any API server) through a kubeconfig. */
+      readonly mode: 'kubeconfig';
+      /** Absolute path; undefined = KUBECONFIG env, then ~/.kube/config. Never localhost:8080. */
+      readonly kubeconfig?: string;
+      readonly context?: string;
+      readonly namespace: string;
+      /** Contexts the experiment allows without --yes. */
+      readonly allowedContexts: readonly string[];
+    };
+
+export type ToxiproxyTarget =
+  | { readonly mode: 'embedded'; readonly host: string; readonly port: number; readonly proxies: readonly ProxySpec[] }
+  | { readonly mode: 'url'; readonly url: string; readonly proxies: readonly ProxySpec[] };
+
+export interface ProxySpec {
+  readonly name: string;
+  /** host:port to listen on (the Toxiproxy server binds it). */
+  readonly listen: string;
+  /** host:port, or a Service reference resolved at run time. */
+  readonly upstream: AddressRef;
+}
+
+/** `service/NAME:PORT` resolves to the local plane's Service listener (or cluster DNS for a real cluster). */
+export type AddressRef =
+  | { readonly kind: 'address'; readonly address: string }
+  | { readonly kind: 'service'; readonly service: string; readonly port: number };
+
+export type EndpointRef =
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'service'; readonly service: string; readonly port: number; readonly scheme: 'http' | 'https' }
+  | { readonly kind: 'proxy'; readonly proxy: string; readonly scheme: 'http' | 'https' };
+
+// ---------- load ----------
+
+export interface ResolvedLoad {
+  readonly driver: 'builtin' | 'k6';
+  /** Arrival-rate profile over the whole run (offsets from load start). */
+  readonly rate: RateProfile;
+  readonly timeoutMs: number;
+  /** Cap on in-flight requests; requests over it are dropped and counted (never silently lost). */
+  readonly maxInFlight: number;
+  /** Keep-alive connections per origin (builtin driver). */
+  readonly connections: number;
+  readonly requests: readonly RequestTemplate[];
+  readonly success: SuccessRule;
+  /** Response header naming the serving instance, e.g. x-served-by. */
+  readonly servedByHeader?: string;
+  readonly k6?: K6Options;
+}
+
+export type RateProfile =
+  | { readonly kind: 'constant'; readonly perSecond: number }
+  /** Piecewise-linear: rate goes linearly from the previous target to `target` over `durationMs`. */
+  | { readonly kind: 'ramp'; readonly startPerSecond: number; readonly stages: readonly { readonly durationMs: number; readonly target: number }[] };
+
+export interface RequestTemplate {
+  readonly name: string;
+  readonly method: string;
+  /** May contain {{endpoints.NAME}}; resolved by the runner before load starts. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly weight: number;
+}
+
+export interface SuccessRule {
+  /** Inclusive status ranges counted as success; default [[200, 399]]. */
+  readonly statuses: readonly (readonly [number, number])[];
+  readonly header?: { readonly name: string; readonly pattern: string };
+  /** Regular expression the body must match (reading the body costs; off by default). */
+  readonly bodyPattern?: string;
+}
+
+export interface K6Options {
+  /** A user's own k6 script; when absent a script is generated from this load spec. */
+  readonly script?: string;
+  /** Explicit k6 binary; default: K6_BIN, then PATH. */
+  readonly binary?: string;
+}
+
+// ---------- phases and faults ----------
+
+export interface ResolvedPhase {
+  readonly name: string;
+  /** Planned start offset from load start (sum of earlier durations). */
+  readonly startMs: number;
+  readonly durationMs: number;
+  readonly faults: readonly ResolvedFault[];
+}
+
+export type ResolvedFault = ToxicFault | ProxyDownFault | PodKillFault;
+
+interface FaultBase {
+  /** Stable id, e.g. `outage/0`, used in the journal, events and the result. */
+  readonly id: string;
+  readonly phase: string;
+}
+
+export interface ToxicFault extends FaultBase {
+  readonly kind: 'toxic';
+  readonly proxy: string;
+  readonly toxic: {
+    readonly type: 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data';
+    /** Default `rebound_<phase>_<index>` so that sweeps can recognise Rebound's toxics. */
+    readonly name: string;
+    readonly stream: 'upstream' | 'downstream';
+    readonly toxicity: number;
+    readonly attributes: Readonly<Record<string, number>>;
+  };
+}
+
+export interface ProxyDownFault extends FaultBase {
+  readonly kind: 'proxy-down';
+  readonly proxy: string;
+}
+
+export interface PodKillFault extends FaultBase {
+  readonly kind: 'pod-kill';
+  readonly namespace: string;
+  readonly selector: string;
+  /** Exactly one of count / percent. */
+  readonly count?: number;
+  readonly percent?: number;
+  readonly pick: 'random' | 'oldest';
+  /** Undefined = the pod's own terminationGracePeriodSeconds. 0 = forced. */
+  readonly gracePeriodSeconds?: number;
+  /** Repeat the kill this often within the phase. */
+  readonly everyMs?: number;
+}
+
+// ---------- checks ----------
+
+/** A slice of the run: a phase, optionally narrowed to [fromMs, toMs) offsets within it. */
+export interface Scope {
+  readonly phase: string;
+  readonly fromMs?: number;
+  readonly toMs?: number;
+}
+
+export type CheckSpec =
+  | { readonly kind: 'successRatio'; readonly scope: Scope; readonly min: number }
+  | { readonly kind: 'failureRatio'; readonly scope: Scope; readonly max: number }
+  /** During the phase's faults: from phase start until every window of width windowMs stays ≥ threshold. */
+  | { readonly kind: 'timeToFailover'; readonly phase: string; readonly windowMs: number; readonly threshold: number; readonly maxMs: number }
+  /** After the faults of phase `after` are reverted (or its pods killed): same rule, until the run ends. */
+  | { readonly kind: 'timeToRecover'; readonly after: string; readonly windowMs: number; readonly threshold: number; readonly maxMs: number }
+  | { readonly kind: 'latency'; readonly scope: Scope; readonly percentile: number; readonly maxMs: number }
+  | { readonly kind: 'podsReady'; readonly namespace: string; readonly selector: string; readonly count: number; readonly withinMs: number; readonly after?: string }
+  | { readonly kind: 'trafficSplit'; readonly scope: Scope; readonly expect: Readonly<Record<string, number>>; readonly tolerance: number };
+
+export type CheckKind = CheckSpec['kind'];
+
+export interface ResolvedCheck {
+  readonly name: string;
+  /** Strict checks decide the exit code; advisory ones are reported only. */
+  readonly strict: boolean;
+  /** Below this many samples a ratio check is inconclusive, never passed. Default 20. */
+  readonly minSamples: number;
+  readonly spec: CheckSpec;
+}
+
+// ---------- guardrails and report ----------
+
+export interface ResolvedGuardrails {
+  /** Abort when the success ratio stays below `below` for `forMs`. */
+  readonly abortIf?: { readonly successRatioBelow: number; readonly forMs: number };
+  /** Upper bound on pods killed over the whole run (default 1). */
+  readonly maxPodsKilled: number;
+  /** Hard deadline for the whole run (default: planned duration + 60 s). */
+  readonly maxRunMs: number;
+}
+
+export interface ResolvedReportSettings {
+  /** Absolute output directory; undefined = reports/<experiment>/<timestamp>/. */
+  readonly outDir?: string;
+  readonly formats: readonly ('html' | 'json' | 'junit' | 'markdown')[];
+  /** Header names whose values are never written anywhere (lower-case). Always includes authorization, cookie. */
+  readonly redactHeaders: readonly string[];
+  /** Literal strings to redact from every output (values the experiment marks secret). */
+  readonly secrets: readonly string[];
+}
