@@ -1,0 +1,336 @@
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { ResolvedLoad } from '../experiment/resolved.ts';
+import { UsageError } from '../errors.ts';
+import { classifyError } from './failure-classifier.ts';
+import { LoadSample } from './load-sample.ts';
+import type { FailureKind } from './sample.ts';
+import { CompiledSuccessRule } from './success-rule.ts';
+
+/** Called once per request, when it finished (response, error, deadline or drain cut-off). */
+export type SampleSink = (sample: LoadSample) => void;
+
+interface PreparedRequest {
+  readonly name: string;
+  readonly pool: Pool;
+  /** Shared, never mutated: undici copies what it needs into its own Request. */
+  readonly options: Dispatcher.DispatchOptions;
+}
+
+/**
+ * Sends HTTP requests over undici keep-alive pools (one Pool per origin, `connections` sockets
+ * each) and turns each into one LoadSample. Shared by the open-model and closed-model drivers.
+ *
+ * Hot path: one pooled handler object per request (reused), no per-request closures or timers.
+ * Deadlines are enforced by one sweep timer over a FIFO of in-flight requests: the timeout is the
+ * same for all and requests enter in send order, so the FIFO is ordered by deadline.
+ * A request that is still queued inside undici at its deadline is reported as a timeout at once
+ * and aborted when undici hands it a socket.
+ */
+export class HttpRequester {
+  readonly timeoutMs: number;
+  /** Requests handed to undici and not finished yet. */
+  inFlight = 0;
+  /** Requests handed to undici. */
+  sent = 0;
+  /** Requests still in flight when the drain expired (reported as timeouts). */
+  cutOff = 0;
+  /** Message of the first transport error, for a human diagnosis ("nothing listens at …"). */
+  firstError: string | undefined;
+
+  readonly now: () => number;
+  readonly sink: SampleSink;
+  readonly rule: CompiledSuccessRule;
+  /** Lower-case bytes of the served-by header name, when configured. */
+  readonly servedByName: Buffer | undefined;
+  readonly ruleHeaderName: Buffer | undefined;
+  readonly requests: readonly PreparedRequest[];
+
+  private readonly pools: Pool[];
+  private readonly free: ExchangeHandler[] = [];
+  private fifo: (ExchangeHandler | undefined)[] = [];
+  private fifoSeq: number[] = [];
+  private fifoHead = 0;
+  private nextSeq = 1;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private drainWaiter: (() => void) | undefined;
+
+  constructor(load: Pick<ResolvedLoad, 'requests' | 'timeoutMs' | 'connections' | 'success' | 'servedByHeader'>, now: () => number, sink: SampleSink) {
+    if (load.requests.length === 0) throw new UsageError('load: at least one request is needed');
+    if (!(load.timeoutMs > 0)) throw new UsageError(`load: timeout must be > 0 ms, got ${load.timeoutMs}`);
+    if (!(load.connections >= 1)) throw new UsageError(`load: connections must be ≥ 1, got ${load.connections}`);
+    this.timeoutMs = load.timeoutMs;
+    this.now = now;
+    this.sink = sink;
+    this.rule = new CompiledSuccessRule(load.success);
+    this.servedByName = load.servedByHeader ? Buffer.from(load.servedByHeader.toLowerCase(), 'latin1') : undefined;
+    this.ruleHeaderName = this.rule.headerName ? Buffer.from(this.rule.headerName, 'latin1') : undefined;
+
+    const poolsByOrigin = new Map<string, Pool>();
+    this.requests = load.requests.map((template) => {
+      let url: URL;
+      try {
+        url = new URL(template.url);
+      } catch {
+        throw new UsageError(`load: request '${template.name}': not a valid URL: ${template.url}`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new UsageError(`load: request '${template.name}': only http and https URLs are supported, got ${url.protocol}`);
+      }
+      let pool = poolsByOrigin.get(url.origin);
+      if (!pool) {
+        pool = new Pool(url.origin, {
+          connections: load.connections,
+          pipelining: 1,
+          // Backstops only: the sweep enforces timeoutMs from send time, queueing included.
+          headersTimeout: load.timeoutMs + 1_000,
+          bodyTimeout: load.timeoutMs + 1_000,
+          connect: { timeout: load.timeoutMs },
+          keepAliveTimeout: 30_000,
+        });
+        // A pool-level error must not crash the process; each request reports its own failure.
+        pool.on('connectionError', () => {});
+        poolsByOrigin.set(url.origin, pool);
+      }
+      const headers: string[] = [];
+      for (const [name, value] of Object.entries(template.headers)) headers.push(name, value);
+      const options: Dispatcher.DispatchOptions = {
+        path: `${url.pathname}${url.search}`,
+        method: template.method.toUpperCase() as Dispatcher.HttpMethod,
+        headers,
+        ...(template.body !== undefined ? { body: Buffer.from(template.body) } : {}),
+      };
+      return { name: template.name, pool, options };
+    });
+    this.pools = [...poolsByOrigin.values()];
+    const sweepMs = Math.min(50, Math.max(5, Math.floor(this.timeoutMs / 20)));
+    this.sweepTimer = setInterval(() => this.sweep(), sweepMs);
+  }
+
+  /** Sends request template `requestIndex`, planned for `scheduledMs`. */
+  send(requestIndex: number, scheduledMs: number): void {
+    const request = this.requests[requestIndex]!;
+    const handler = this.free.pop() ?? new ExchangeHandler(this);
+    const seq = this.nextSeq++;
+    const now = this.now();
+    handler.begin(seq, requestIndex, scheduledMs, now);
+    this.inFlight++;
+    this.sent++;
+    this.fifo.push(handler);
+    this.fifoSeq.push(seq);
+    request.pool.dispatch(request.options, handler);
+  }
+
+  /** Emits a sample for a request that was never sent (in-flight cap reached). */
+  drop(requestIndex: number, scheduledMs: number): void {
+    const now = this.now();
+    this.sink(new LoadSample(scheduledMs, now, now, false, undefined, 'dropped', undefined, this.requests[requestIndex]!.name));
+  }
+
+  /** Resolves when nothing is in flight, or after `ms`, whichever comes first. */
+  waitForIdle(ms: number): Promise<void> {
+    if (this.inFlight === 0 || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.drainWaiter = undefined;
+        resolve();
+      }, ms);
+      this.drainWaiter = () => {
+        clearTimeout(timer);
+        this.drainWaiter = undefined;
+        resolve();
+      };
+    });
+  }
+
+  /** Reports every request still in flight as a timeout (drain expired) and aborts it. */
+  cutOffInFlight(): void {
+    for (let i = this.fifoHead; i < this.fifo.length; i++) {
+      const handler = this.fifo[i];
+      if (handler && handler.seq === this.fifoSeq[i] && !handler.finished) {
+        this.cutOff++;
+        handler.expire();
+      }
+    }
+  }
+
+  /** Stops the sweep and closes every pool (destroying sockets still open). */
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.cutOffInFlight();
+    await Promise.all(this.pools.map((pool) => pool.destroy().catch(() => undefined)));
+  }
+
+  /** Called by a handler when its request finished (sample emitted). */
+  finished(): void {
+    this.inFlight--;
+    if (this.inFlight === 0 && this.drainWaiter) this.drainWaiter();
+  }
+
+  release(handler: ExchangeHandler): void {
+    this.free.push(handler);
+  }
+
+  /** Expires requests past their deadline; the FIFO is in deadline order. */
+  private sweep(): void {
+    const deadline = this.now() - this.timeoutMs;
+    const fifo = this.fifo;
+    let head = this.fifoHead;
+    while (head < fifo.length) {
+      const handler = fifo[head]!;
+      if (handler.seq !== this.fifoSeq[head] || handler.finished) {
+        fifo[head] = undefined;
+        head++;
+        continue;
+      }
+      if (handler.dispatchedMs > deadline) break;
+      handler.expire();
+      fifo[head] = undefined;
+      head++;
+    }
+    this.fifoHead = head;
+    if (head > 1024 && head * 2 > fifo.length) {
+      this.fifo = fifo.slice(head);
+      this.fifoSeq = this.fifoSeq.slice(head);
+      this.fifoHead = 0;
+    }
+  }
+}
+
+/**
+ * One request's state, as an undici dispatch handler (the legacy callback interface, which
+ * undici's HTTP/1 client calls directly: raw header buffers, no parsing we do not need).
+ * Pooled: reused once both the sample was emitted and undici is done with it.
+ */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  seq = 0;
+  requestIndex = 0;
+  scheduledMs = 0;
+  dispatchedMs = 0;
+  sentMs = 0;
+  status = 0;
+  servedBy: string | undefined = undefined;
+  ruleHeader: string | undefined = undefined;
+  body: Buffer[] | undefined = undefined;
+  /** Sample emitted. */
+  finished = false;
+  /** Undici called onComplete/onError. */
+  settled = false;
+  abortRequest: ((error?: Error) => void) | undefined = undefined;
+
+  constructor(private readonly requester: HttpRequester) {}
+
+  begin(seq: number, requestIndex: number, scheduledMs: number, now: number): void {
+    this.seq = seq;
+    this.requestIndex = requestIndex;
+    this.scheduledMs = scheduledMs;
+    this.dispatchedMs = now;
+    this.sentMs = now;
+    this.status = 0;
+    this.servedBy = undefined;
+    this.ruleHeader = undefined;
+    this.body = this.requester.rule.bodyPattern ? [] : undefined;
+    this.finished = false;
+    this.settled = false;
+    this.abortRequest = undefined;
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    if (this.finished) {
+      // Already reported (deadline passed while queued): do not send it at all.
+      abort(new DeadlineError());
+      return;
+    }
+    this.abortRequest = abort;
+    this.sentMs = this.requester.now();
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, _statusText: string): boolean {
+    this.status = statusCode;
+    const servedByName = this.requester.servedByName;
+    const ruleHeaderName = this.requester.ruleHeaderName;
+    if (servedByName !== undefined || ruleHeaderName !== undefined) {
+      for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+        const name = rawHeaders[i]!;
+        if (servedByName !== undefined && equalsLowerCase(name, servedByName)) this.servedBy = rawHeaders[i + 1]!.toString();
+        if (ruleHeaderName !== undefined && equalsLowerCase(name, ruleHeaderName)) this.ruleHeader = rawHeaders[i + 1]!.toString();
+      }
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.body !== undefined && !this.finished) this.body.push(chunk);
+    return true;
+  }
+
+  onComplete(_trailers: string[] | null): void {
+    if (!this.finished) {
+      const rule = this.requester.rule;
+      let failure: FailureKind | undefined;
+      if (!rule.statusOk(this.status)) failure = 'http_status';
+      else if (rule.headerName !== undefined && !rule.headerOk(this.ruleHeader)) failure = 'other';
+      else if (this.body !== undefined && !rule.bodyOk(Buffer.concat(this.body).toString())) failure = 'other';
+      this.finish(this.requester.now(), failure);
+    }
+    this.settle();
+  }
+
+  onError(error: Error): void {
+    if (!this.finished) {
+      if (this.requester.firstError === undefined) this.requester.firstError = describeError(error);
+      this.finish(this.requester.now(), classifyError(error));
+    }
+    this.settle();
+  }
+
+  /** The deadline (or the drain) expired: report a timeout now, abort the exchange. */
+  expire(): void {
+    if (this.finished) return;
+    this.finish(this.requester.now(), 'timeout');
+    const abort = this.abortRequest;
+    if (abort && !this.settled) abort(new DeadlineError());
+  }
+
+  private finish(endMs: number, failure: FailureKind | undefined): void {
+    this.finished = true;
+    const requester = this.requester;
+    const ok = failure === undefined;
+    requester.finished();
+    requester.sink(
+      new LoadSample(this.scheduledMs, this.sentMs, endMs, ok, this.status || undefined, failure, this.servedBy, requester.requests[this.requestIndex]!.name),
+    );
+    this.body = undefined;
+  }
+
+  private settle(): void {
+    this.settled = true;
+    this.abortRequest = undefined;
+    this.requester.release(this);
+  }
+}
+
+/** Raised into undici when the driver gives up on a request; classified as a timeout. */
+class DeadlineError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor() {
+    super('request deadline expired');
+  }
+}
+
+function describeError(error: unknown): string {
+  const inner = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  return inner instanceof Error ? inner.message || inner.name : String(inner);
+}
+
+function equalsLowerCase(name: Buffer, lowerCaseTarget: Buffer): boolean {
+  const length = lowerCaseTarget.length;
+  if (name.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const byte = name[i]!;
+    // ASCII upper → lower; header names are tokens, so this is exact.
+    if ((byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) !== lowerCaseTarget[i]) return false;
+  }
+  return true;
+}
