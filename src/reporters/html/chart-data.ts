@@ -1,0 +1,77 @@
+/**
+ * Timeline buckets turned into chart points. Long runs are downsampled by merging runs of
+ * consecutive buckets: counts (total, successes, failures, served-by) are summed exactly;
+ * latency percentiles cannot be merged exactly from summaries, so a merged point shows the
+ * highest percentile of its buckets (an upper envelope that never hides a spike).
+ */
+import type { BucketSnapshot } from '../../timeline/timeline.ts';
+
+export const MAX_CHART_POINTS = 1200;
+
+export interface ChartPoint {
+  /** Run-clock span covered by this point. */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly total: number;
+  readonly successes: number;
+  readonly failures: number;
+  readonly servedBy: Readonly<Record<string, number>>;
+  /** Upper envelope of the merged buckets' percentiles; null when no bucket had latency. */
+  readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number } | null;
+}
+
+export interface ChartSeries {
+  readonly points: readonly ChartPoint[];
+  /** Width of one point (bucketMs × buckets merged per point). */
+  readonly pointMs: number;
+  readonly bucketsPerPoint: number;
+}
+
+/** Merges buckets so that at most `maxPoints` points remain; bucket gaps count as empty. */
+export function downsampleBuckets(buckets: readonly BucketSnapshot[], bucketMs: number, maxPoints = MAX_CHART_POINTS): ChartSeries {
+  if (!(maxPoints >= 1)) throw new RangeError(`maxPoints must be ≥ 1, got ${maxPoints}`);
+  const lastIndex = buckets.reduce((max, b) => Math.max(max, b.index), -1);
+  const span = lastIndex + 1;
+  const per = Math.max(1, Math.ceil(span / maxPoints));
+  const count = Math.ceil(span / per);
+  const slots: MutablePoint[] = [];
+  for (let i = 0; i < count; i++) {
+    slots.push({ startMs: i * per * bucketMs, endMs: (i + 1) * per * bucketMs, total: 0, successes: 0, servedBy: {}, latency: null });
+  }
+  for (const bucket of buckets) {
+    const slot = slots[Math.floor(bucket.index / per)];
+    if (!slot) continue;
+    slot.total += bucket.total;
+    slot.successes += bucket.successes;
+    for (const [name, n] of Object.entries(bucket.servedBy)) slot.servedBy[name] = (slot.servedBy[name] ?? 0) + n;
+    if (bucket.latency) {
+      const l = bucket.latency;
+      slot.latency = slot.latency
+        ? { p50: Math.max(slot.latency.p50, l.p50), p95: Math.max(slot.latency.p95, l.p95), p99: Math.max(slot.latency.p99, l.p99) }
+        : { p50: l.p50, p95: l.p95, p99: l.p99 };
+    }
+  }
+  return {
+    points: slots.map((s) => ({ ...s, failures: s.total - s.successes })),
+    pointMs: per * bucketMs,
+    bucketsPerPoint: per,
+  };
+}
+
+interface MutablePoint {
+  startMs: number;
+  endMs: number;
+  total: number;
+  successes: number;
+  servedBy: Record<string, number>;
+  latency: { p50: number; p95: number; p99: number } | null;
+}
+
+/** Served-by names by total traffic, the first `limit - 1` kept and the rest merged as `other`. */
+export function servedByGroups(points: readonly ChartPoint[], limit = 6): { readonly names: readonly string[]; readonly other: boolean } {
+  const totals = new Map<string, number>();
+  for (const point of points) for (const [name, n] of Object.entries(point.servedBy)) totals.set(name, (totals.get(name) ?? 0) + n);
+  const sorted = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
+  if (sorted.length <= limit) return { names: sorted, other: false };
+  return { names: sorted.slice(0, limit - 1), other: true };
+}

@@ -1,0 +1,208 @@
+/** What report.hbs renders: the Result, preformatted. Strings here are raw; the template escapes. */
+import type { FailureKind } from '../../load/sample.ts';
+import type { Result } from '../../result/result.ts';
+import {
+  formatCheckValues,
+  formatCount,
+  formatDuration,
+  formatInterval,
+  formatOffset,
+  formatRatio,
+} from '../format.ts';
+import { downsampleBuckets, MAX_CHART_POINTS } from './chart-data.ts';
+import { type ChartModel, latencyChart, servedByChart, timelineChart } from './charts.ts';
+
+/** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
+export const MAX_EVENT_ROWS = 2000;
+
+export interface ReportView {
+  readonly schemaVersion: number;
+  readonly reboundVersion: string;
+  readonly verdict: Result['verdict'];
+  readonly verdictReason: string;
+  readonly error?: Result['error'];
+  readonly interrupted: boolean;
+  readonly experiment: {
+    readonly name: string;
+    readonly description?: string;
+    readonly file: string;
+    readonly source: string;
+    readonly labels: readonly { readonly name: string; readonly value: string }[];
+  };
+  readonly facts: readonly { readonly label: string; readonly value: string }[];
+  readonly checkSummary: string;
+  readonly checks: readonly {
+    readonly name: string;
+    readonly kind: string;
+    readonly strict: boolean;
+    readonly verdict: string;
+    readonly reason: string;
+    readonly observed: string;
+    readonly expected: string;
+    readonly n: string;
+    readonly interval: string;
+  }[];
+  readonly charts: { readonly timeline: ChartModel; readonly latency: ChartModel; readonly servedBy?: ChartModel };
+  readonly phases: readonly Record<string, string>[];
+  readonly loadSummary: string;
+  readonly faults: readonly unknown[];
+  readonly podEvents: readonly EventRow[];
+  readonly events: readonly EventRow[];
+  readonly eventCount: number;
+  readonly eventsOmitted: number;
+  readonly environment: readonly { readonly label: string; readonly value: string }[];
+}
+
+interface EventRow {
+  readonly at: string;
+  readonly kind: string;
+  readonly phase: string;
+  readonly message: string;
+}
+
+const FAILURE_LABELS: Readonly<Record<FailureKind, string>> = {
+  http_status: 'HTTP status',
+  timeout: 'timeout',
+  connection_refused: 'refused',
+  connection_reset: 'reset',
+  dropped: 'dropped',
+  other: 'other',
+};
+
+export function formatFailures(byKind: Partial<Record<FailureKind, number>>): string {
+  const parts = Object.entries(byKind)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([kind, n]) => `${FAILURE_LABELS[kind as FailureKind] ?? kind} ${formatCount(n)}`);
+  return parts.length > 0 ? parts.join(', ') : '—';
+}
+
+export function formatServedBy(servedBy: Readonly<Record<string, number>>, limit = 4): string {
+  const entries = Object.entries(servedBy).sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return '—';
+  const shown = entries.slice(0, limit).map(([name, n]) => `${name} ${formatRatio(n / total)}`);
+  if (entries.length > limit) shown.push(`+${entries.length - limit} more`);
+  return shown.join(', ');
+}
+
+export function checkSummary(result: Result): string {
+  const strict = result.checks.filter((c) => c.strict);
+  const advisory = result.checks.length - strict.length;
+  const counts = new Map<string, number>();
+  for (const check of strict) counts.set(check.verdict, (counts.get(check.verdict) ?? 0) + 1);
+  const parts = [...counts.entries()].map(([verdict, n]) => `${n} ${verdict}`);
+  return `${strict.length} strict check${strict.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''} decide the verdict; ${advisory} advisory check${advisory === 1 ? '' : 's'} reported only.`;
+}
+
+function eventRow(event: Result['events'][number]): EventRow {
+  return { at: formatOffset(event.atMs), kind: event.kind, phase: event.phase ?? '', message: event.message };
+}
+
+export function buildReportView(result: Result): ReportView {
+  const series = downsampleBuckets(result.timeline.buckets, result.timeline.bucketMs, MAX_CHART_POINTS);
+  const total = result.load.total;
+  const successes = result.phases.reduce((sum, p) => sum + p.successes, 0);
+  const phaseTotal = result.phases.reduce((sum, p) => sum + p.total, 0);
+  const env = result.environment;
+  const environment: { label: string; value: string }[] = [
+    { label: 'Rebound', value: result.rebound.version },
+    { label: 'Node.js', value: env.node },
+    { label: 'Platform', value: env.platform },
+  ];
+  if (env.hostname) environment.push({ label: 'Host', value: env.hostname });
+  if (env.toxiproxy) {
+    environment.push({ label: 'Toxiproxy', value: `${env.toxiproxy.embedded ? 'embedded' : 'external'} at ${env.toxiproxy.url}${env.toxiproxy.version ? `, version ${env.toxiproxy.version}` : ''}` });
+  }
+  if (env.kubernetes) {
+    const k = env.kubernetes;
+    const where = k.local ? 'local control plane' : `context ${k.context ?? '(current)'}`;
+    environment.push({ label: 'Kubernetes', value: `${where}${k.server ? ` at ${k.server}` : ''}${k.version ? `, version ${k.version}` : ''}, namespace ${k.namespace}` });
+  }
+  environment.push({ label: 'Load driver', value: `${result.load.driver}${result.load.driverVersion ? ` ${result.load.driverVersion}` : ''}` });
+  environment.push({ label: 'Run', value: `${result.startedAt} → ${result.endedAt}` });
+
+  const events = result.events.slice(0, MAX_EVENT_ROWS).map(eventRow);
+  return {
+    schemaVersion: result.schemaVersion,
+    reboundVersion: result.rebound.version,
+    verdict: result.verdict,
+    verdictReason: result.verdictReason,
+    ...(result.error ? { error: result.error } : {}),
+    interrupted: result.interrupted,
+    experiment: {
+      name: result.experiment.name,
+      ...(result.experiment.description ? { description: result.experiment.description } : {}),
+      file: result.experiment.file,
+      source: result.experiment.source,
+      labels: Object.entries(result.experiment.labels).map(([name, value]) => ({ name, value })),
+    },
+    facts: [
+      { label: 'Started', value: result.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') },
+      { label: 'Duration', value: formatDuration(result.durationMs) },
+      { label: 'Requests', value: formatCount(total) },
+      { label: 'Success overall', value: phaseTotal > 0 ? formatRatio(successes / phaseTotal) : '—' },
+      { label: 'Rate', value: `${Math.round(result.load.achievedRatePerSecond * 10) / 10}/s of ${result.load.targetRate}` },
+      { label: 'Faults', value: String(result.faults.length) },
+    ],
+    checkSummary: checkSummary(result),
+    checks: result.checks.map((check) => ({
+      name: check.name,
+      kind: check.kind,
+      strict: check.strict,
+      verdict: check.verdict,
+      reason: check.reason,
+      observed: formatCheckValues(check.observed),
+      expected: formatCheckValues(check.expected),
+      n: check.n === undefined ? '—' : formatCount(check.n),
+      interval: formatInterval(check.interval),
+    })),
+    charts: {
+      timeline: timelineChart(result, series),
+      latency: latencyChart(result, series),
+      ...((): { servedBy?: ChartModel } => {
+        const chart = servedByChart(result, series);
+        return chart ? { servedBy: chart } : {};
+      })(),
+    },
+    phases: result.phases.map((phase) => ({
+      name: phase.name,
+      from: formatOffset(phase.startMs),
+      to: formatOffset(phase.endMs),
+      duration: formatDuration(phase.endMs - phase.startMs),
+      total: formatCount(phase.total),
+      successRatio: formatRatio(phase.successRatio),
+      failures: formatFailures(phase.failuresByKind),
+      p50: phase.latency ? formatDuration(phase.latency.p50) : '—',
+      p95: phase.latency ? formatDuration(phase.latency.p95) : '—',
+      p99: phase.latency ? formatDuration(phase.latency.p99) : '—',
+      servedBy: formatServedBy(phase.servedBy),
+      faults: phase.faults.length > 0 ? phase.faults.join(', ') : '—',
+    })),
+    loadSummary: `Load: ${result.load.driver} driver, target ${result.load.targetRate}, ${formatCount(result.load.scheduled)} scheduled, ${formatCount(result.load.total)} completed, ${formatCount(result.load.dropped)} dropped (in-flight cap), timeout ${formatDuration(result.load.timeoutMs)}. Requests are attributed to the phase in which they were scheduled.`,
+    faults: result.faults.map((fault) => ({
+      id: fault.id,
+      kind: fault.kind,
+      phase: fault.phase,
+      target: fault.target,
+      description: fault.description,
+      applied: fault.appliedMs !== undefined ? formatOffset(fault.appliedMs) : fault.applyError ? 'failed' : 'not applied',
+      reverted: fault.revertedMs !== undefined ? formatOffset(fault.revertedMs) : fault.revertError ? 'FAILED' : '—',
+      applyError: fault.applyError,
+      revertError: fault.revertError,
+      problem: Boolean(fault.applyError || fault.revertError),
+      pods: (fault.pods ?? []).map((pod) => ({
+        pod: pod.pod,
+        deleted: formatOffset(pod.deletedMs),
+        replacement: pod.replacement,
+        created: pod.replacementCreatedMs !== undefined ? formatOffset(pod.replacementCreatedMs) : '—',
+        ready: pod.replacementReadyMs !== undefined ? formatOffset(pod.replacementReadyMs) : 'not ready',
+      })),
+    })),
+    podEvents: result.events.filter((e) => e.kind.startsWith('pod-')).slice(0, MAX_EVENT_ROWS).map(eventRow),
+    events,
+    eventCount: result.events.length,
+    eventsOmitted: Math.max(0, result.events.length - events.length),
+    environment,
+  };
+}
