@@ -1,0 +1,70 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InfraError, UsageError } from '../errors.ts';
+import { joinHostPort } from './address.ts';
+import { createApiListener } from './http-api.ts';
+import { ProxyCollection } from './proxy-collection.ts';
+
+export { TOXIPROXY_VERSION } from './version.ts';
+
+/** A running embedded Toxiproxy-compatible server. */
+export interface ToxiproxyServer {
+  /** http://127.0.0.1:PORT (IPv6 hosts in brackets). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Closes the API server, every proxy listener and every live connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface ToxiproxyOptions {
+  /** Default 127.0.0.1 (never every interface unless asked). */
+  readonly host?: string;
+  /** Default 8474; 0 = an ephemeral port. */
+  readonly port?: number;
+}
+
+/**
+ * Starts Toxiproxy's HTTP API in this process. Throws InfraError when the address cannot be
+ * bound (e.g. the port is in use), UsageError for a port out of range.
+ */
+export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<ToxiproxyServer> {
+  const host = options.host ?? '127.0.0.1';
+  const requestedPort = options.port ?? 8474;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+    throw new UsageError(`toxiproxy port must be an integer from 0 to 65535, got ${requestedPort}`);
+  }
+  const collection = new ProxyCollection();
+  const server = createServer(createApiListener(collection));
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port: requestedPort }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error: NodeJS.ErrnoException) => {
+    const where = joinHostPort(host, requestedPort);
+    if (error.code === 'EADDRINUSE') {
+      throw new InfraError(`cannot listen on ${where}: address already in use`, 'another Toxiproxy may be running there; choose another --port (0 picks a free one)');
+    }
+    throw new InfraError(`cannot listen on ${where}: ${error.message}`);
+  });
+  server.on('error', () => {});
+
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${joinHostPort(host, port)}`,
+    host,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await collection.closeAll();
+        await closed;
+      })()),
+  };
+}
