@@ -1,5 +1,91 @@
-// Placeholder until the 'toxiproxy' command lands; replaced by its owner.
-export async function main(_argv: string[]): Promise<number> {
-  process.stderr.write("rebound toxiproxy: not implemented yet\n");
-  return 4;
+import { InfraError, ReboundError } from '../errors.ts';
+import { EXIT } from '../result/exit-codes.ts';
+import { startToxiproxy, TOXIPROXY_VERSION } from '../toxiproxy/index.ts';
+
+const USAGE = `Usage: rebound toxiproxy [--host 127.0.0.1] [--port 8474]
+
+Runs the embedded Toxiproxy-compatible server (Toxiproxy ${TOXIPROXY_VERSION} HTTP API) in the
+foreground until SIGINT or SIGTERM. Script it with curl or any Toxiproxy client.
+
+Options:
+  --host HOST   address to serve the API on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port PORT   API port (default 8474; 0 picks a free port)
+  -h, --help    show this help
+`;
+
+interface Options {
+  host: string;
+  port: number;
+}
+
+class BadFlag extends Error {}
+
+function parseArgs(argv: string[]): Options | 'help' {
+  const options: Options = { host: '127.0.0.1', port: 8474 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag !== '--host' && flag !== '--port') throw new BadFlag(`unknown option '${arg}'`);
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '') throw new BadFlag(`${flag} needs a value`);
+    if (flag === '--host') {
+      options.host = value;
+    } else {
+      const port = /^\d+$/.test(value) ? Number(value) : NaN;
+      if (!(port >= 0 && port <= 65535)) throw new BadFlag(`--port must be an integer from 0 to 65535, got '${value}'`);
+      options.port = port;
+    }
+  }
+  return options;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; `dispose` removes the listeners. */
+function stopSignal(): { received: Promise<NodeJS.Signals>; dispose: () => void } {
+  let onSignal!: (signal: NodeJS.Signals) => void;
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = (signal) => {
+      dispose();
+      resolve(signal);
+    };
+  });
+  const dispose = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { received, dispose };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options: Options | 'help';
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof BadFlag)) throw error;
+    process.stderr.write(`rebound toxiproxy: ${error.message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return EXIT.passed;
+  }
+
+  const stop = stopSignal(); // before listening, so an early signal still closes cleanly
+  let server;
+  try {
+    server = await startToxiproxy(options);
+  } catch (error) {
+    stop.dispose();
+    if (!(error instanceof ReboundError)) throw error;
+    const hint = error instanceof InfraError && error.hint ? ` (${error.hint})` : '';
+    process.stderr.write(`rebound toxiproxy: ${error.message}${hint}\n`);
+    return error instanceof InfraError ? EXIT.error : EXIT.usage;
+  }
+  process.stdout.write(`Rebound Toxiproxy ${TOXIPROXY_VERSION} serving ${server.url} (SIGINT/SIGTERM to stop)\n`);
+  const signal = await stop.received;
+  process.stdout.write(`rebound toxiproxy: ${signal}, closing every proxy and connection\n`);
+  await server.close();
+  return EXIT.passed;
 }

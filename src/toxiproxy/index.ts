@@ -47,7 +47,7 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
   }).catch((error: NodeJS.ErrnoException) => {
     const where = joinHostPort(host, requestedPort);
     if (error.code === 'EADDRINUSE') {
-      throw new InfraError(`cannot listen on ${where}: address already in use`, 'another Toxiproxy may be running there; choose another --port (0 picks a free one)');
+      throw new InfraError(`cannot listen on ${where}: address already in use`, 'another Toxiproxy may be running there; choose another --port, or 0 for a free one');
     }
     throw new InfraError(`cannot listen on ${where}: ${error.message}`);
   });
