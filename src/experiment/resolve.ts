@@ -1,0 +1,64 @@
+/** One pass from the user's spec (already parsed from YAML) to the ResolvedExperiment, collecting semantic issues. */
+import type { ResolvedExperiment } from './resolved.ts';
+import { ResolveContext, isRecord } from './resolve-context.ts';
+import { resolveTarget } from './resolve-target.ts';
+import { resolveLoad } from './resolve-load.ts';
+import { resolvePhases } from './resolve-phases.ts';
+import { resolveChecks } from './resolve-checks.ts';
+import { maxPodsKilledOf, resolveGuardrails, resolveReport } from './resolve-settings.ts';
+import type { RawIssue } from './schema-validate.ts';
+import type { ExperimentSpec } from './spec.ts';
+
+export const DEFAULT_BUCKET_MS = 100;
+
+export interface ResolveInput {
+  readonly value: unknown;
+  readonly sourcePath: string;
+  readonly sourceText: string;
+  readonly baseDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly shapeIsSuspect: boolean;
+}
+
+export function resolveExperiment(input: ResolveInput): { experiment: ResolvedExperiment; issues: readonly RawIssue[] } {
+  const spec = (isRecord(input.value) ? input.value : {}) as ExperimentSpec;
+  const probe = new ResolveContext(input.baseDir, input.env, input.shapeIsSuspect, DEFAULT_BUCKET_MS);
+  let bucketMs = probe.ms(spec.bucket) ?? DEFAULT_BUCKET_MS;
+  if (!(bucketMs >= 1) || !Number.isInteger(bucketMs)) {
+    probe.error(['bucket'], 'bucket must be a whole number of milliseconds, at least 1ms');
+    bucketMs = DEFAULT_BUCKET_MS;
+  }
+  const ctx = new ResolveContext(input.baseDir, input.env, input.shapeIsSuspect, bucketMs);
+  ctx.issues.push(...probe.issues);
+
+  const target = resolveTarget(ctx, spec.target);
+  const load = resolveLoad(ctx, spec.load, [...new Set([...Object.keys(target.endpoints), ...endpointNamesWithErrors(spec)])]);
+  const phases = resolvePhases(ctx, spec.phases, target, maxPodsKilledOf(spec.guardrails));
+  const plannedMs = phases.reduce((sum, p) => sum + p.durationMs, 0);
+  const checks = resolveChecks(ctx, spec.checks, phases, target, load.servedByHeader);
+  const guardrails = resolveGuardrails(ctx, spec.guardrails, plannedMs);
+  const report = resolveReport(ctx, spec.report);
+  const metadata = isRecord(spec.metadata) ? spec.metadata : ({} as ExperimentSpec['metadata']);
+
+  const experiment: ResolvedExperiment = {
+    apiVersion: 'rebound.dev/v1',
+    name: typeof metadata.name === 'string' ? metadata.name : '',
+    ...(typeof metadata.description === 'string' ? { description: metadata.description } : {}),
+    labels: isRecord(metadata.labels) ? { ...metadata.labels } : {},
+    sourcePath: input.sourcePath,
+    sourceText: input.sourceText,
+    target,
+    load,
+    phases,
+    checks,
+    guardrails,
+    report,
+    bucketMs,
+  };
+  return { experiment, issues: ctx.issues };
+}
+
+/** Endpoints whose value was rejected still exist by name: do not also report every URL that uses them. */
+function endpointNamesWithErrors(spec: ExperimentSpec): string[] {
+  return isRecord(spec.target) && isRecord(spec.target.endpoints) ? Object.keys(spec.target.endpoints) : [];
+}
