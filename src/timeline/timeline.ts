@@ -141,9 +141,10 @@ export class Timeline implements TimelineView {
     for (let index = 0; index < end; index++) if (this.pendingLength[index]) this.sealBucket(index);
   }
 
-  /** Bytes held by the per-bucket arrays, sealed encodings and unsealed latency lists (diagnostics). */
+  /** Bytes used by the per-bucket arrays, sealed encodings and unsealed latency lists (diagnostics). */
   memoryBytes(): number {
-    let bytes = this.capacity * (4 * 4 + 8 * 2 + 4 * 4 + KIND_COUNT * 4) + this.arena.length * ARENA_CHUNK_BYTES;
+    const arenaBytes = this.arena.length === 0 ? 0 : (this.arena.length - 1) * ARENA_CHUNK_BYTES + this.arenaUsed;
+    let bytes = this.capacity * (4 * 4 + 8 * 2 + 4 * 4 + KIND_COUNT * 4) + arenaBytes;
     for (const list of this.pending) if (list) bytes += list.byteLength;
     return bytes;
   }
