@@ -1,5 +1,227 @@
-// Placeholder until the 'run' command lands; replaced by its owner.
-export async function main(_argv: string[]): Promise<number> {
-  process.stderr.write("rebound run: not implemented yet\n");
-  return 4;
+/**
+ * `rebound run <file>`: validate, preflight, run the experiment, write reports, exit with the
+ * verdict's code. The only place run errors become messages and exit codes.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
+import type { ResolvedExperiment } from '../experiment/resolved.ts';
+import { EXIT } from '../result/exit-codes.ts';
+import type { Result } from '../result/result.ts';
+import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
+import { applyTargetOverrides } from '../runner/overrides.ts';
+import { formatEventLine, formatProgress, paint } from '../runner/progress-line.ts';
+import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
+
+export const RUN_USAGE = `Usage: rebound run <file> [options]
+
+Run an experiment: inject its faults, drive its load, check its SLOs, write its reports.
+
+Options:
+  --out DIR             output directory (default reports/<experiment>/<YYYYMMDD-HHMMSS>/)
+  --dry-run             resolve the target, run preflight, print which proxies and pods
+                        each fault would touch, and stop (nothing is injected)
+  --yes                 allow a Kubernetes context the experiment does not list in allowContexts
+  --toxiproxy-url URL   use this Toxiproxy instead of the experiment's (embedded → URL)
+  --kubeconfig PATH     use a cluster through this kubeconfig instead of the experiment's target
+  --context NAME        kubeconfig context to use
+  --journal PATH        journal of applied faults (default ${DEFAULT_JOURNAL})
+  -h, --help            show this help
+
+Exit codes: 0 passed, 1 failed, 2 invalid input or usage, 3 aborted by a guardrail,
+4 harness/infrastructure error, 5 inconclusive, 130 interrupted.
+`;
+
+interface RunArgs {
+  readonly file: string;
+  readonly out?: string;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly toxiproxyUrl?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly journal: string;
+}
+
+function parseRunArgs(argv: string[]): RunArgs | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+        'toxiproxy-url': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        journal: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'missing experiment file' : `expected one experiment file, got ${positionals.length}: ${positionals.join(' ')}`);
+  }
+  for (const flag of ['out', 'toxiproxy-url', 'kubeconfig', 'context', 'journal'] as const) {
+    if (values[flag] === '') throw new UsageError(`--${flag} needs a value`);
+  }
+  return {
+    file: positionals[0]!,
+    out: values.out,
+    dryRun: values['dry-run'] ?? false,
+    yes: values.yes ?? false,
+    toxiproxyUrl: values['toxiproxy-url'],
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    journal: values.journal ?? DEFAULT_JOURNAL,
+  };
+}
+
+/** NO_COLOR wins, then FORCE_COLOR, then whether the stream is a terminal. Decided once. */
+export function decideColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return isTTY;
+}
+
+function timestamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+}
+
+export function defaultOutDir(experiment: ResolvedExperiment, cwd: string, now = new Date()): string {
+  return experiment.report.outDir ?? resolve(cwd, 'reports', experiment.name, timestamp(now));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const env = process.env;
+  const cwd = process.cwd();
+  const stderrTTY = Boolean(process.stderr.isTTY);
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const live = stderrTTY && !ci;
+  const color = decideColor(env, Boolean(process.stdout.isTTY));
+  const colors = paint(color);
+  const errorLine = (text: string) => process.stderr.write(`rebound run: ${text}\n`);
+
+  let args: RunArgs;
+  try {
+    const parsed = parseRunArgs(argv);
+    if (parsed === 'help') {
+      process.stdout.write(RUN_USAGE);
+      return EXIT.passed;
+    }
+    args = parsed;
+  } catch (error) {
+    errorLine(`${(error as Error).message}\n\n${RUN_USAGE}`);
+    return EXIT.usage;
+  }
+
+  let progressShown = false;
+  const clearProgress = () => {
+    if (progressShown) process.stderr.write('\r\u001b[2K');
+    progressShown = false;
+  };
+  const say = (line: string) => {
+    clearProgress();
+    process.stderr.write(`${line}\n`);
+  };
+
+  try {
+    const { loadExperiment } = await import('../experiment/index.ts');
+    const loaded = await loadExperiment(args.file, { env, cwd });
+    const experiment = applyTargetOverrides(loaded, { toxiproxyUrl: args.toxiproxyUrl, kubeconfig: args.kubeconfig, context: args.context });
+    const outDir = args.out ? resolve(cwd, args.out) : defaultOutDir(experiment, cwd);
+
+    const observer: RunObserver = {
+      onNote: (line) => say(colors.dim(line)),
+      onEvent: (event) => {
+        const line = formatEventLine(event, colors);
+        if (line) say(line);
+      },
+      ...(live
+        ? {
+            onProgress: (progress) => {
+              process.stderr.write(`\r\u001b[2K${formatProgress(progress, colors)}`);
+              progressShown = true;
+            },
+          }
+        : {}),
+    };
+
+    const reporter = args.dryRun ? undefined : await buildReporter(experiment, env, color);
+    const redact = args.dryRun ? undefined : await buildRedactor(experiment);
+    const outcome = await runExperiment({
+      experiment,
+      file: args.file,
+      outDir,
+      journalPath: resolve(cwd, args.journal),
+      dryRun: args.dryRun,
+      yes: args.yes,
+      env,
+      reporter,
+      observer,
+      redact,
+    });
+    clearProgress();
+    if (args.dryRun) {
+      process.stdout.write(outcome.planText);
+      process.stdout.write('Dry run: nothing was injected.\n');
+      return EXIT.passed;
+    }
+    if (outcome.reportError) errorLine(outcome.reportError);
+    if (outcome.result?.error) errorLine(`${outcome.result.error.kind}: ${outcome.result.error.message}`);
+    return outcome.exitCode;
+  } catch (error) {
+    clearProgress();
+    return reportFailure(error, errorLine);
+  }
+}
+
+function reportFailure(error: unknown, errorLine: (text: string) => void): number {
+  if (error instanceof ValidationError) {
+    for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+    process.stderr.write(`rebound run: ${error.issues.length} problem(s); nothing was run\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    errorLine(error.message);
+    return EXIT.usage;
+  }
+  if (error instanceof RunInterruptedBeforeStart) {
+    errorLine(`${error.message} before load started; nothing was injected`);
+    return EXIT.interrupted;
+  }
+  if (error instanceof InfraError) {
+    errorLine(error.message);
+    if (error.hint) errorLine(`hint: ${error.hint}`);
+    return EXIT.error;
+  }
+  if (error instanceof JournalError) {
+    errorLine(error.message);
+    return EXIT.error;
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  errorLine(`internal error: ${text}`);
+  if (process.env.REBOUND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return EXIT.error;
+}
+
+async function buildReporter(experiment: ResolvedExperiment, env: NodeJS.ProcessEnv, color: boolean) {
+  const { createReporters, multiplexReporters } = await import('../reporters/index.ts');
+  const formats = [...experiment.report.formats];
+  const summary = env.GITHUB_STEP_SUMMARY || undefined;
+  const reporters = createReporters({ formats, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, githubStepSummary: summary });
+  return multiplexReporters(reporters);
+}
+
+async function buildRedactor(experiment: ResolvedExperiment): Promise<(result: Result) => Result> {
+  const { redactResult } = await import('../result/redact.ts');
+  return (result) => redactResult(result, { secrets: experiment.report.secrets, headerNames: experiment.report.redactHeaders });
 }

@@ -1,0 +1,124 @@
+/**
+ * Kubernetes access for faults and the runner, through @kubernetes/client-node only.
+ *
+ * Loading is explicit: a kubeconfig path, else $KUBECONFIG, else ~/.kube/config. client-node's
+ * silent fallback to http://localhost:8080 is refused with the list of paths tried. A context
+ * other than the local control plane's needs --yes or the experiment's allowContexts.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { InfraError, UsageError } from '../errors.ts';
+
+/** The context name the local control plane writes into its kubeconfig. */
+export const LOCAL_CONTEXT = 'rebound-local';
+
+export interface KubeAccess {
+  readonly config: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly context: string;
+  readonly server: string;
+  /** True when the context is the local control plane's. */
+  readonly local: boolean;
+  /** The kubeconfig file(s) loaded. */
+  readonly kubeconfigPaths: readonly string[];
+}
+
+export interface KubeAccessOptions {
+  /** Explicit kubeconfig path (from --kubeconfig or the experiment). */
+  readonly kubeconfig?: string;
+  /** Context to use; default the kubeconfig's current context. */
+  readonly context?: string;
+  /** Contexts allowed without --yes. */
+  readonly allowContexts?: readonly string[];
+  /** --yes: allow any context. */
+  readonly yes?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly home?: string;
+}
+
+export function loadKubeAccess(options: KubeAccessOptions): KubeAccess {
+  const env = options.env ?? process.env;
+  const tried: string[] = [];
+  const config = new KubeConfig();
+  let loaded: string[] = [];
+  if (options.kubeconfig) {
+    tried.push(options.kubeconfig);
+    if (existsSync(options.kubeconfig)) loaded = [options.kubeconfig];
+  } else if (env.KUBECONFIG) {
+    const files = env.KUBECONFIG.split(delimiter).filter(Boolean);
+    tried.push(...files.map((file) => `${file} (from KUBECONFIG)`));
+    loaded = files.filter((file) => existsSync(file));
+  } else {
+    const file = join(options.home ?? homedir(), '.kube', 'config');
+    tried.push(file);
+    if (existsSync(file)) loaded = [file];
+  }
+  if (loaded.length === 0) {
+    throw new InfraError(
+      `no kubeconfig found (tried ${tried.join(', ')}); refusing client-node's fallback to http://localhost:8080`,
+      'pass --kubeconfig PATH, set KUBECONFIG, or use target.kubernetes.local',
+    );
+  }
+  try {
+    config.loadFromFile(loaded[0]!);
+    for (const file of loaded.slice(1)) {
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      config.mergeConfig(more);
+    }
+  } catch (error) {
+    throw new InfraError(`cannot read kubeconfig ${loaded.join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (options.context) {
+    if (!config.getContextObject(options.context)) {
+      const known = config.getContexts().map((context) => context.name);
+      throw new UsageError(`context '${options.context}' is not in ${loaded.join(', ')} (contexts: ${known.join(', ') || 'none'})`);
+    }
+    config.setCurrentContext(options.context);
+  }
+  const context = config.getCurrentContext();
+  const cluster = config.getCurrentCluster();
+  if (!context || !cluster) {
+    throw new InfraError(`kubeconfig ${loaded.join(', ')} has no current context or cluster; refusing client-node's fallback to http://localhost:8080`, 'pass --context NAME');
+  }
+  const local = context === LOCAL_CONTEXT;
+  if (!local && !options.yes && !(options.allowContexts ?? []).includes(context)) {
+    throw new UsageError(
+      `refusing to inject faults into Kubernetes context '${context}' (${cluster.server}); pass --yes, or list it in target.kubernetes.allowContexts`,
+    );
+  }
+  return { config, core: config.makeApiClient(CoreV1Api), context, server: cluster.server, local, kubeconfigPaths: loaded };
+}
+
+/** The API server's version (also the reachability probe): unreachable → InfraError naming the server. */
+export async function kubernetesVersion(access: KubeAccess): Promise<string> {
+  try {
+    const info = await access.config.makeApiClient(VersionApi).getCode();
+    return info.gitVersion;
+  } catch (error) {
+    throw new InfraError(`Kubernetes API server ${access.server} (context ${access.context}) is not reachable: ${describeKubeError(error)}`);
+  }
+}
+
+export function describeKubeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const withCode = error as { code?: unknown; body?: unknown; cause?: { code?: string } };
+  if (typeof withCode.code === 'number') {
+    const body = typeof withCode.body === 'string' ? parseStatusMessage(withCode.body) : undefined;
+    return `HTTP ${withCode.code}${body ? `: ${body}` : ''}`;
+  }
+  const cause = withCode.cause?.code;
+  const code = /\b(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)\b/.exec(error.message)?.[1];
+  return cause ?? code ?? error.message;
+}
+
+function parseStatusMessage(body: string): string | undefined {
+  try {
+    const status = JSON.parse(body) as { message?: unknown };
+    return typeof status.message === 'string' ? status.message : undefined;
+  } catch {
+    return body.slice(0, 200) || undefined;
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * A thin wrapper around toxiproxy-node-client that keeps the server's own error text.
+ *
+ * The client turns every non-2xx answer into "Request failed with status code N". When that
+ * happens we repeat the request with a raw HTTP call to read the server's body (Toxiproxy
+ * answers `{"error":"proxy not found","status":404}`). Only requests whose repetition cannot
+ * change anything are repeated blindly (reads, enable/disable, deletes); a failed create is
+ * repeated only for a 4xx answer, which the server gives deterministically for the same input.
+ */
+import { Toxiproxy, Toxic, type ICreateToxicBody } from 'toxiproxy-node-client';
+import { InfraError } from '../errors.ts';
+
+/** A Toxiproxy API answer other than 2xx, with the server's message. */
+export class ToxiproxyApiError extends InfraError {
+  override readonly name: string = 'ToxiproxyApiError';
+  constructor(
+    readonly status: number,
+    readonly serverMessage: string,
+    readonly operation: string,
+    readonly url: string,
+  ) {
+    super(`Toxiproxy ${url}: ${operation}: ${serverMessage} (HTTP ${status})`);
+  }
+}
+
+export interface ProxyState {
+  readonly name: string;
+  readonly listen: string;
+  readonly upstream: string;
+  readonly enabled: boolean;
+  readonly toxics: readonly { readonly name: string; readonly type: string; readonly stream: string }[];
+}
+
+export interface ToxicBody {
+  readonly name: string;
+  readonly type: string;
+  readonly stream: 'upstream' | 'downstream';
+  readonly toxicity: number;
+  readonly attributes: Readonly<Record<string, number>>;
+}
+
+const STATUS_PATTERN = /status code (\d{3})/;
+const REQUEST_TIMEOUT_MS = 5000;
+
+export class ToxiproxyClient {
+  readonly url: string;
+  private readonly client: Toxiproxy;
+
+  constructor(url: string) {
+    this.url = url.replace(/\/+$/, '');
+    this.client = new Toxiproxy(this.url);
+  }
+
+  /** The server's version string; also the reachability probe. */
+  async version(): Promise<string> {
+    const text = await this.call('GET /version', () => this.client.getVersion(), { method: 'GET', path: '/version' });
+    return parseVersion(text);
+  }
+
+  async listProxies(): Promise<ProxyState[]> {
+    // The client's getAll() drops the toxics; the raw listing keeps them.
+    const all = await this.call('list proxies', () => this.client.getApi().get<Record<string, ProxyState>>(`${this.url}/proxies`), {
+      method: 'GET',
+      path: '/proxies',
+    });
+    return Object.values(all.data ?? {}).map(normalizeProxy);
+  }
+
+  /** The proxy, or undefined when the server does not know it. */
+  async findProxy(name: string): Promise<ProxyState | undefined> {
+    try {
+      const answer = await this.call(`get proxy ${name}`, () => this.client.getApi().get<ProxyState>(`${this.url}/proxies/${encodeURIComponent(name)}`), {
+        method: 'GET',
+        path: `/proxies/${encodeURIComponent(name)}`,
+      });
+      return normalizeProxy(answer.data);
+    } catch (error) {
+      if (error instanceof ToxiproxyApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async createProxy(spec: { name: string; listen: string; upstream: string }): Promise<ProxyState> {
+    const body = { ...spec, enabled: true };
+    const created = await this.call(`create proxy ${spec.name}`, () => this.client.createProxy(body), {
+      method: 'POST',
+      path: '/proxies',
+      body,
+      repeatOnlyFor4xx: true,
+    });
+    return { name: created.name, listen: created.listen, upstream: created.upstream, enabled: created.enabled, toxics: [] };
+  }
+
+  /** Deletes a proxy; an absent proxy counts as deleted. */
+  async deleteProxy(name: string): Promise<void> {
+    const path = `/proxies/${encodeURIComponent(name)}`;
+    try {
+      await this.call(`delete proxy ${name}`, async () => {
+        const handle = await this.client.get(name);
+        await handle.remove();
+      }, { method: 'DELETE', path });
+    } catch (error) {
+      if (error instanceof ToxiproxyApiError && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  async setEnabled(name: string, enabled: boolean): Promise<void> {
+    const proxy = await this.requireProxy(name);
+    const body = { enabled, listen: proxy.listen, upstream: proxy.upstream };
+    const path = `/proxies/${encodeURIComponent(name)}`;
+    await this.call(`${enabled ? 'enable' : 'disable'} proxy ${name}`, async () => {
+      const handle = await this.client.get(name);
+      await handle.update(body);
+    }, { method: 'POST', path, body });
+  }
+
+  async addToxic(proxyName: string, toxic: ToxicBody): Promise<void> {
+    const path = `/proxies/${encodeURIComponent(proxyName)}/toxics`;
+    await this.call(`add toxic ${toxic.name} to proxy ${proxyName}`, async () => {
+      const handle = await this.client.get(proxyName);
+      await handle.addToxic(toxic as unknown as ICreateToxicBody<unknown>);
+    }, { method: 'POST', path, body: toxic, repeatOnlyFor4xx: true });
+  }
+
+  /** Removes a toxic. Idempotent: a toxic (or proxy) that is already gone counts as removed. */
+  async removeToxic(proxyName: string, toxicName: string): Promise<'removed' | 'absent'> {
+    const proxy = await this.findProxy(proxyName);
+    if (!proxy || !proxy.toxics.some((toxic) => toxic.name === toxicName)) return 'absent';
+    const proxyPath = `${this.url}/proxies/${encodeURIComponent(proxyName)}`;
+    try {
+      await this.call(`remove toxic ${toxicName} from proxy ${proxyName}`, () => {
+        const handle = new Toxic(this.client.getApi(), proxyPath, { name: toxicName, type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} });
+        return handle.remove();
+      }, { method: 'DELETE', path: `/proxies/${encodeURIComponent(proxyName)}/toxics/${encodeURIComponent(toxicName)}` });
+    } catch (error) {
+      if (error instanceof ToxiproxyApiError && error.status === 404) return 'absent';
+      throw error;
+    }
+    return 'removed';
+  }
+
+  async requireProxy(name: string): Promise<ProxyState> {
+    const proxy = await this.findProxy(name);
+    if (!proxy) throw new ToxiproxyApiError(404, 'proxy not found', `get proxy ${name}`, this.url);
+    return proxy;
+  }
+
+  private async call<T>(
+    operation: string,
+    action: () => Promise<T>,
+    raw: { method: string; path: string; body?: unknown; repeatOnlyFor4xx?: boolean },
+  ): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const status = Number(STATUS_PATTERN.exec(message)?.[1] ?? 0);
+      if (status === 0) {
+        throw new InfraError(`Toxiproxy ${this.url} is not reachable (${operation}): ${await this.networkCause(error)}`, 'start Toxiproxy, or pass --toxiproxy-url');
+      }
+      if (raw.repeatOnlyFor4xx && (status < 400 || status >= 500)) {
+        throw new ToxiproxyApiError(status, `server error`, operation, this.url);
+      }
+      throw new ToxiproxyApiError(status, await this.serverMessage(raw, status), operation, this.url);
+    }
+  }
+
+  /** The client drops the network cause ("fetch failed"); a raw probe recovers e.g. ECONNREFUSED. */
+  private async networkCause(error: unknown): Promise<string> {
+    try {
+      await fetch(`${this.url}/version`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (probeError) {
+      return describeNetworkError(probeError);
+    }
+    return describeNetworkError(error);
+  }
+
+  /** Repeats a failed request without the client to read the server's error body. */
+  private async serverMessage(raw: { method: string; path: string; body?: unknown }, status: number): Promise<string> {
+    try {
+      const response = await fetch(`${this.url}${raw.path}`, {
+        method: raw.method,
+        headers: raw.body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: raw.body === undefined ? undefined : JSON.stringify(raw.body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const text = (await response.text()).trim();
+      if (response.ok) return `failed with HTTP ${status}, then succeeded when repeated`;
+      try {
+        const parsed = JSON.parse(text) as { error?: unknown };
+        if (typeof parsed.error === 'string' && parsed.error) return parsed.error;
+      } catch {
+        // not JSON: fall through to the plain text
+      }
+      return text || `HTTP ${response.status}`;
+    } catch {
+      return `HTTP ${status}`;
+    }
+  }
+}
+
+function normalizeProxy(proxy: ProxyState): ProxyState {
+  return {
+    name: proxy.name,
+    listen: proxy.listen,
+    upstream: proxy.upstream,
+    enabled: proxy.enabled,
+    toxics: (proxy.toxics ?? []).map((toxic) => ({ name: toxic.name, type: toxic.type, stream: toxic.stream })),
+  };
+}
+
+function parseVersion(text: string): string {
+  const trimmed = text.trim();
+  try {
+    const parsed = JSON.parse(trimmed) as unknown;
+    if (typeof parsed === 'string') return parsed;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { version?: unknown }).version === 'string') return (parsed as { version: string }).version;
+  } catch {
+    // Toxiproxy < 2.6 answers plain text.
+  }
+  return trimmed;
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const stack = error.stack ?? '';
+  const code = /\b(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EAI_AGAIN)\b/.exec(`${error.message} ${stack}`)?.[1];
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? code ?? cause?.message ?? error.message;
+}

@@ -1,0 +1,128 @@
+/**
+ * The journal: what a run must undo if it dies. Each fault's RevertRecord is written (atomically)
+ * BEFORE the fault is applied and removed after its revert; the local infrastructure the run
+ * started (embedded Toxiproxy, local-plane pod processes) is listed so that `rebound cleanup`
+ * can kill what a SIGKILLed run orphaned.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { RevertRecord } from '../faults/fault-injector.ts';
+import { ReboundError } from '../errors.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+
+export const JOURNAL_VERSION = 1;
+export const DEFAULT_JOURNAL = '.rebound/journal.json';
+
+export interface JournalEntry {
+  readonly faultId: string;
+  readonly description: string;
+  readonly record: RevertRecord;
+  readonly writtenAt: string;
+}
+
+export interface JournalInfrastructure {
+  /** The embedded Toxiproxy this run started (dies with the run's process). */
+  readonly embeddedToxiproxyUrl?: string;
+  /** Process ids of local-plane pods (each the leader of its own process group). */
+  readonly podProcessGroups?: readonly number[];
+  /** The local control plane's API URL. */
+  readonly localPlaneUrl?: string;
+}
+
+export interface JournalDocument {
+  readonly version: typeof JOURNAL_VERSION;
+  readonly pid: number;
+  readonly experiment: string;
+  readonly startedAt: string;
+  readonly infrastructure: JournalInfrastructure;
+  readonly entries: readonly JournalEntry[];
+}
+
+/** The journal file cannot be read, written or is in use by a live run. */
+export class JournalError extends ReboundError {
+  override readonly name: string = 'JournalError';
+}
+
+export async function readJournal(path: string): Promise<JournalDocument | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new JournalError(`cannot read journal ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<JournalDocument>;
+    if (parsed.version !== JOURNAL_VERSION || !Array.isArray(parsed.entries)) throw new Error(`unknown journal version ${String(parsed.version)}`);
+    return { infrastructure: {}, ...parsed } as JournalDocument;
+  } catch (error) {
+    throw new JournalError(`journal ${path} is not a Rebound journal: ${(error as Error).message}`);
+  }
+}
+
+/** True when a process with this id exists (and is not us). */
+export function isOtherProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The journal of the current run. Every mutation is written through before it returns. */
+export class Journal {
+  readonly path: string;
+  private entries: JournalEntry[] = [];
+  private infrastructure: JournalInfrastructure = {};
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(path: string, private readonly experiment: string, private readonly startedAt = new Date().toISOString()) {
+    this.path = resolve(path);
+  }
+
+  list(): readonly JournalEntry[] {
+    return this.entries;
+  }
+
+  async add(faultId: string, description: string, record: RevertRecord): Promise<void> {
+    this.entries = [...this.entries.filter((entry) => entry.faultId !== faultId), { faultId, description, record, writtenAt: new Date().toISOString() }];
+    await this.flush();
+  }
+
+  async remove(faultId: string): Promise<void> {
+    const before = this.entries.length;
+    this.entries = this.entries.filter((entry) => entry.faultId !== faultId);
+    if (this.entries.length !== before) await this.flush();
+  }
+
+  async setInfrastructure(update: Partial<JournalInfrastructure>): Promise<void> {
+    this.infrastructure = { ...this.infrastructure, ...update };
+    await this.flush();
+  }
+
+  /** Removes the file: the run undid everything it did. */
+  async close(): Promise<void> {
+    await this.writing.catch(() => undefined);
+    await rm(this.path, { force: true });
+  }
+
+  private flush(): Promise<void> {
+    const document: JournalDocument = {
+      version: JOURNAL_VERSION,
+      pid: process.pid,
+      experiment: this.experiment,
+      startedAt: this.startedAt,
+      infrastructure: this.infrastructure,
+      entries: this.entries,
+    };
+    const text = `${JSON.stringify(document, null, 2)}\n`;
+    // Writes are serialised so that a later state never lands before an earlier one.
+    const next = this.writing.catch(() => undefined).then(() => writeFileAtomic(this.path, text));
+    this.writing = next;
+    return next.catch((error: unknown) => {
+      throw new JournalError(`cannot write journal ${this.path}: ${(error as Error).message}`);
+    });
+  }
+}

@@ -1,0 +1,146 @@
+/** Assembling the Result document (src/result/result.ts) from what the run recorded. */
+import { hostname } from 'node:os';
+import type { RateProfile, ResolvedExperiment, ResolvedFault } from '../experiment/resolved.ts';
+import type { LoadSummary } from '../load/load-driver.ts';
+import {
+  RESULT_SCHEMA_VERSION,
+  type CheckResult,
+  type EnvironmentInfo,
+  type FaultResult,
+  type LoadInfo,
+  type PhaseResult,
+  type PodKillRecord,
+  type Result,
+  type Verdict,
+} from '../result/result.ts';
+import type { RunEvent } from '../timeline/events.ts';
+import type { Timeline } from '../timeline/timeline.ts';
+import { REBOUND_VERSION } from '../version.ts';
+
+export interface PhaseRecord {
+  readonly name: string;
+  /** Planned run-clock offsets; samples are attributed by scheduled time within them. */
+  readonly plannedStartMs: number;
+  readonly plannedEndMs: number;
+  startedMs?: number;
+  endedMs?: number;
+}
+
+export interface FaultRecord {
+  readonly fault: ResolvedFault;
+  readonly target: string;
+  readonly description: string;
+  appliedMs?: number;
+  revertedMs?: number;
+  applyError?: string;
+  revertError?: string;
+  pods?: readonly PodKillRecord[];
+}
+
+export function describeRate(rate: RateProfile): string {
+  if (rate.kind === 'constant') return `${rate.perSecond}/s`;
+  return `ramp from ${rate.startPerSecond}/s: ${rate.stages.map((stage) => `${stage.target}/s over ${stage.durationMs / 1000}s`).join(', ')}`;
+}
+
+export function buildPhaseResults(phases: readonly PhaseRecord[], faults: readonly FaultRecord[], timeline: Timeline, toIso: (ms: number) => string): PhaseResult[] {
+  return phases
+    .filter((phase) => phase.startedMs !== undefined)
+    .map((phase) => {
+      // A phase cut short (abort) ends where it stopped.
+      const endMs = Math.min(phase.plannedEndMs, phase.endedMs ?? phase.plannedEndMs);
+      const summary = timeline.summarize(phase.plannedStartMs, Math.max(phase.plannedStartMs, endMs));
+      return {
+        name: phase.name,
+        startMs: phase.plannedStartMs,
+        endMs,
+        startedAt: toIso(phase.startedMs!),
+        endedAt: toIso(phase.endedMs ?? endMs),
+        total: summary.total,
+        successes: summary.successes,
+        failures: summary.failures,
+        failuresByKind: summary.failuresByKind,
+        successRatio: summary.total > 0 ? summary.successes / summary.total : null,
+        latency: summary.latency,
+        servedBy: summary.servedBy,
+        faults: faults.filter((record) => record.fault.phase === phase.name).map((record) => record.fault.id),
+      };
+    });
+}
+
+export function buildFaultResults(faults: readonly FaultRecord[], toIso: (ms: number) => string): FaultResult[] {
+  return faults.map((record) => ({
+    id: record.fault.id,
+    kind: record.fault.kind,
+    phase: record.fault.phase,
+    target: record.target,
+    description: record.description,
+    ...(record.appliedMs !== undefined ? { appliedMs: record.appliedMs, appliedAt: toIso(record.appliedMs) } : {}),
+    ...(record.revertedMs !== undefined ? { revertedMs: record.revertedMs, revertedAt: toIso(record.revertedMs) } : {}),
+    ...(record.applyError !== undefined ? { applyError: record.applyError } : {}),
+    ...(record.revertError !== undefined ? { revertError: record.revertError } : {}),
+    ...(record.pods !== undefined ? { pods: record.pods } : {}),
+  }));
+}
+
+export function buildLoadInfo(experiment: ResolvedExperiment, summary: LoadSummary | undefined, total: number, loadDurationMs: number, driverName: string): LoadInfo {
+  return {
+    driver: summary?.driver ?? driverName,
+    ...(summary?.version ? { driverVersion: summary.version } : {}),
+    targetRate: describeRate(experiment.load.rate),
+    scheduled: summary?.scheduled ?? total,
+    total,
+    dropped: summary?.dropped ?? 0,
+    achievedRatePerSecond: loadDurationMs > 0 ? Math.round((total / loadDurationMs) * 1000 * 10) / 10 : 0,
+    timeoutMs: experiment.load.timeoutMs,
+    ...(experiment.load.servedByHeader ? { servedByHeader: experiment.load.servedByHeader } : {}),
+    ...(summary?.extra ? { extra: summary.extra } : {}),
+  };
+}
+
+export interface ResultParts {
+  readonly experiment: ResolvedExperiment;
+  readonly file: string;
+  readonly environment: Omit<EnvironmentInfo, 'node' | 'platform' | 'hostname'>;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+  readonly verdict: Verdict;
+  readonly verdictReason: string;
+  readonly error?: { readonly kind: string; readonly message: string };
+  readonly interrupted: boolean;
+  readonly load: LoadInfo;
+  readonly phases: readonly PhaseResult[];
+  readonly faults: readonly FaultResult[];
+  readonly checks: readonly CheckResult[];
+  readonly timeline: Timeline;
+  readonly events: readonly RunEvent[];
+}
+
+export function buildResult(parts: ResultParts): Result {
+  const { experiment } = parts;
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    rebound: { version: REBOUND_VERSION },
+    experiment: {
+      name: experiment.name,
+      ...(experiment.description !== undefined ? { description: experiment.description } : {}),
+      labels: experiment.labels,
+      file: parts.file,
+      source: experiment.sourceText,
+    },
+    environment: { node: process.version, platform: `${process.platform}-${process.arch}`, hostname: hostname(), ...parts.environment },
+    startedAt: parts.startedAt,
+    endedAt: parts.endedAt,
+    durationMs: Math.round(parts.durationMs),
+    verdict: parts.verdict,
+    verdictReason: parts.verdictReason,
+    ...(parts.error ? { error: parts.error } : {}),
+    interrupted: parts.interrupted,
+    load: parts.load,
+    phases: parts.phases,
+    faults: parts.faults,
+    checks: parts.checks,
+    timeline: { bucketMs: parts.timeline.bucketMs, buckets: parts.timeline.buckets() },
+    events: parts.events,
+  };
+}
