@@ -52,8 +52,8 @@ export function formatOffset(ms: number): string {
 export function formatRatio(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
   const percent = ratio * 100;
-  const digits = percent > 99 && percent < 100 ? 2 : percent === 0 || percent === 100 ? 0 : 1;
-  return `${percent.toFixed(digits)}%`;
+  const digits = percent > 99 && percent < 100 ? 2 : 1;
+  return `${percent.toFixed(digits).replace(/\.0+$/, '')}%`;
 }
 
 export function formatInterval(interval: readonly [number, number] | undefined): string {
