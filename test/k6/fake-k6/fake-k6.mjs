@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 
+const keepAlive = new http.Agent({ keepAlive: true });
 const argv = process.argv.slice(2);
 if (argv[0] === 'version') {
   process.stdout.write('k6 v0.48.0-fake (go1.21.4, linux/amd64)\n');
@@ -211,7 +212,6 @@ function run(options, plan) {
   schedule();
 }
 
-const keepAlive = new http.Agent({ keepAlive: true });
 
 function errorCode(error) {
   if (error.code === 'ECONNREFUSED') return { code: 1212, message: 'dial: connection refused' };
