@@ -1,0 +1,89 @@
+/** Shared evaluation of timeToFailover / timeToRecover once their start and end instants are known. */
+import type { ResolvedCheck } from '../experiment/resolved.ts';
+import type { CheckResult } from '../result/result.ts';
+import type { CheckContext } from './check.ts';
+import { ms, percent, threshold as pct } from './format.ts';
+import { bucketsOf } from './scope.ts';
+import { firstStableIndex } from './stable-window.ts';
+
+export interface StableSpan {
+  /** Run-clock instant the clock starts from (fault applied, fault reverted, pod deleted). */
+  readonly startMs: number;
+  /** Run-clock end of the observation (phase end, or load end). */
+  readonly endMs: number;
+  readonly windowMs: number;
+  readonly threshold: number;
+  readonly maxMs: number;
+  /** Words for the reason: `failed over`, `recovered`. */
+  readonly verb: string;
+  /** What the range is, for the reason: `in outage`, `after outage`. */
+  readonly where: string;
+  readonly observedKey: 'failoverMs' | 'recoveryMs';
+  readonly markerKey: 'failoverAtMs' | 'recoveredAtMs';
+  readonly startMarkerKey: string;
+}
+
+export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, context: CheckContext): CheckResult {
+  const bucketMs = context.timeline.bucketMs;
+  const base = { name: check.name, kind: check.spec.kind, strict: check.strict };
+  const expected = { maxMs: span.maxMs, windowMs: span.windowMs, threshold: span.threshold, minSamples: check.minSamples };
+  const startIndex = Math.floor(span.startMs / bucketMs + 1e-9);
+  const endIndex = Math.round(span.endMs / bucketMs);
+  const outcome = firstStableIndex({
+    buckets: bucketsOf(context),
+    startIndex,
+    endIndex,
+    windowBuckets: Math.round(span.windowMs / bucketMs),
+    threshold: span.threshold,
+  });
+  const markers: Record<string, number> = { [span.startMarkerKey]: span.startMs };
+  const n = outcome.samples;
+  if (outcome.kind === 'too-short') {
+    return {
+      ...base,
+      verdict: 'inconclusive',
+      reason: `only ${ms(Math.max(0, endIndex - startIndex) * bucketMs)} observed ${span.where}, shorter than the ${ms(span.windowMs)} window`,
+      observed: { [span.observedKey]: null, resolutionMs: bucketMs },
+      expected,
+      n,
+      markers,
+    };
+  }
+  if (n < check.minSamples) {
+    return {
+      ...base,
+      verdict: 'inconclusive',
+      reason: `only ${n} sample${n === 1 ? '' : 's'} ${span.where} (fewer than minSamples ${check.minSamples})`,
+      observed: { [span.observedKey]: null, resolutionMs: bucketMs },
+      expected,
+      n,
+      markers,
+    };
+  }
+  if (outcome.kind === 'never') {
+    const last = outcome.lastWindow;
+    const lastRatio = last.total > 0 ? `${percent(last.successes / last.total)} (n=${last.total})` : 'no samples';
+    return {
+      ...base,
+      verdict: 'failed',
+      reason: `never ${span.verb} ${span.where}: the last ${ms(span.windowMs)} window had ${lastRatio}, below ${pct(span.threshold)} (max ${ms(span.maxMs)}, resolution ${ms(bucketMs)})`,
+      observed: { [span.observedKey]: 'never', resolutionMs: bucketMs },
+      expected,
+      n,
+      markers,
+    };
+  }
+  const atMs = outcome.index * bucketMs;
+  const tookMs = Math.max(0, atMs - span.startMs);
+  const ok = tookMs <= span.maxMs;
+  markers[span.markerKey] = Math.max(atMs, span.startMs);
+  return {
+    ...base,
+    verdict: ok ? 'passed' : 'failed',
+    reason: `${span.verb} after ${ms(tookMs)} ${ok ? '≤' : '>'} ${ms(span.maxMs)} ${span.where} (every ${ms(span.windowMs)} window ≥ ${pct(span.threshold)} from then on, ±${ms(bucketMs)}, n=${n})`,
+    observed: { [span.observedKey]: tookMs, resolutionMs: bucketMs },
+    expected,
+    n,
+    markers,
+  };
+}
