@@ -43,7 +43,7 @@ export function renderMarkdown(result: Result, options: MarkdownOptions = {}): s
   lines.push('### Checks', '');
   if (result.checks.length === 0) lines.push('_No checks were defined._', '');
   else {
-    lines.push(row(['', 'Check', 'Observed', 'Expected', 'n', '95% interval', 'Mode', 'Why']));
+    lines.push(row(['Verdict', 'Check', 'Observed', 'Expected', 'n', '95% interval', 'Mode', 'Why']));
     lines.push(row(['---', '---', '---:', '---', '---:', '---', '---', '---']));
     for (const check of result.checks) {
       lines.push(

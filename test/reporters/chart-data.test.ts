@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { downsampleBuckets, servedByGroups } from '../../src/reporters/html/chart-data.ts';
+import { formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, timeTicks } from '../../src/reporters/html/scales.ts';
+import { formatCheckValues, formatDuration, formatOffset, formatRatio } from '../../src/reporters/format.ts';
+import type { BucketSnapshot } from '../../src/timeline/timeline.ts';
+import { makeResult } from './fixtures/make-result.ts';
+
+function sum(buckets: readonly { total: number; successes: number }[]) {
+  return buckets.reduce((acc, b) => ({ total: acc.total + b.total, successes: acc.successes + b.successes }), { total: 0, successes: 0 });
+}
+
+describe('reporters: chart data', () => {
+  it('keeps one point per bucket when the run is short', () => {
+    const result = makeResult();
+    const series = downsampleBuckets(result.timeline.buckets, 100);
+    expect(series.bucketsPerPoint).to.equal(1);
+    expect(series.points).to.have.length(result.timeline.buckets.length);
+    expect(series.points[3]!.startMs).to.equal(300);
+    expect(series.points[3]!.endMs).to.equal(400);
+  });
+
+  it('downsamples a 1-hour run to at most 1,200 points with exact totals, successes and served-by', () => {
+    const result = makeResult({ durationMs: 3_600_000, ratePerSecond: 1000 });
+    const buckets = result.timeline.buckets;
+    expect(buckets).to.have.length(36_000);
+    const series = downsampleBuckets(buckets, 100, 1200);
+    expect(series.points.length).to.be.at.most(1200);
+    expect(series.bucketsPerPoint).to.equal(30);
+    expect(series.pointMs).to.equal(3000);
+    expect(sum(series.points)).to.deep.equal(sum(buckets));
+    const served = (list: readonly { servedBy: Readonly<Record<string, number>> }[]) => {
+      const out: Record<string, number> = {};
+      for (const item of list) for (const [k, v] of Object.entries(item.servedBy)) out[k] = (out[k] ?? 0) + v;
+      return out;
+    };
+    expect(served(series.points)).to.deep.equal(served(buckets));
+    for (const point of series.points) expect(point.failures).to.equal(point.total - point.successes);
+  });
+
+  it('merges latency as the upper envelope and treats missing buckets as empty', () => {
+    const lat = (p99: number) => ({ p50: p99 / 4, p90: p99 / 2, p95: p99 / 1.5, p99, max: p99 * 2, mean: p99 / 3 });
+    const buckets: BucketSnapshot[] = [
+      { index: 0, total: 10, successes: 9, failures: { timeout: 1 }, latency: lat(40), servedBy: { a: 9 } },
+      { index: 1, total: 5, successes: 5, failures: {}, latency: lat(400), servedBy: { b: 5 } },
+      // index 2 and 3 missing (a gap in a sparse export)
+      { index: 4, total: 0, successes: 0, failures: {}, latency: null, servedBy: {} },
+      { index: 5, total: 2, successes: 0, failures: { connection_refused: 2 }, latency: lat(8), servedBy: {} },
+    ];
+    const series = downsampleBuckets(buckets, 100, 3);
+    expect(series.points).to.have.length(3);
+    expect(series.points.map((p) => p.total)).to.deep.equal([15, 0, 2]);
+    expect(series.points[0]!.latency).to.deep.equal({ p50: 100, p95: 400 / 1.5, p99: 400 });
+    expect(series.points[1]!.latency).to.equal(null);
+    expect(series.points[0]!.servedBy).to.deep.equal({ a: 9, b: 5 });
+    expect(() => downsampleBuckets(buckets, 100, 0)).to.throw(RangeError);
+  });
+
+  it('groups served-by names by traffic and merges the tail into "other"', () => {
+    const points = [{ startMs: 0, endMs: 1, total: 0, successes: 0, failures: 0, latency: null, servedBy: { a: 5, b: 50, c: 1, d: 2 } }];
+    expect(servedByGroups(points, 6)).to.deep.equal({ names: ['b', 'a', 'd', 'c'], other: false });
+    expect(servedByGroups(points, 3)).to.deep.equal({ names: ['b', 'a'], other: true });
+  });
+});
+
+describe('reporters: scales and ticks', () => {
+  it('maps domains linearly and logarithmically', () => {
+    const x = linearScale([0, 100], [50, 250]);
+    expect(x(0)).to.equal(50);
+    expect(x(50)).to.equal(150);
+    expect(x(100)).to.equal(250);
+    const y = logScale([1, 1000], [300, 0]);
+    expect(y(1)).to.equal(300);
+    expect(y(10)).to.be.closeTo(200, 1e-9);
+    expect(y(0)).to.equal(300);
+  });
+
+  it('chooses nice ticks (1/2/5 × 10^n)', () => {
+    expect(niceTicks(0, 250, 5)).to.deep.equal([0, 50, 100, 150, 200, 250]);
+    expect(niceTicks(0, 1, 5)).to.deep.equal([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceCeiling(237)).to.equal(250);
+    expect(niceCeiling(0)).to.equal(1);
+    expect(logTicks(1, 1000)).to.deep.equal([1, 10, 100, 1000]);
+    expect(logTicks(1, 100)).to.deep.equal([1, 2, 5, 10, 20, 50, 100]);
+  });
+
+  it('chooses human time ticks and labels', () => {
+    expect(timeTicks(60_000)).to.deep.equal([0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
+    expect(timeTicks(3_600_000)).to.have.length(7);
+    expect(formatTimeTick(0)).to.equal('0 s');
+    expect(formatTimeTick(45_000)).to.equal('45 s');
+    expect(formatTimeTick(90_000)).to.equal('1 m 30 s');
+    expect(formatTimeTick(3_600_000)).to.equal('1 h');
+  });
+
+  it('breaks a line where a point has no value', () => {
+    expect(linePath([[0, 1], [1, 2], [2, null], [3, 4]])).to.equal('M0 1L1 2M3 4');
+    expect(linePath([])).to.equal('');
+  });
+});
+
+describe('reporters: formatting', () => {
+  it('formats durations, offsets and ratios', () => {
+    expect(formatDuration(850)).to.equal('850 ms');
+    expect(formatDuration(1300)).to.equal('1.3 s');
+    expect(formatDuration(125_000)).to.equal('2 m 05 s');
+    expect(formatOffset(10_000)).to.equal('0:10.0');
+    expect(formatOffset(3_725_000)).to.equal('1:02:05');
+    expect(formatRatio(0.9962)).to.equal('99.62%');
+    expect(formatRatio(0.9)).to.equal('90%');
+    expect(formatRatio(1)).to.equal('100%');
+    expect(formatRatio(null)).to.equal('—');
+  });
+
+  it('reads check values as comparisons with units', () => {
+    expect(formatCheckValues({ min: 0.99 })).to.equal('≥ 99%');
+    expect(formatCheckValues({ maxMs: 2000, windowMs: 1000, threshold: 0.99 })).to.equal('≤ 2 s, window 1 s, threshold 99%');
+    expect(formatCheckValues({ timeToFailoverMs: null })).to.equal('—');
+    expect(formatCheckValues({ shares: { 'payments-primary': 0.98 } })).to.equal('payments-primary 98%');
+  });
+});
