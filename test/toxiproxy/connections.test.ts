@@ -1,0 +1,190 @@
+import { expect } from 'chai';
+import type { Socket } from 'node:net';
+import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
+import { connectTo, delay, listenPort, openFds, receiveUntilClose, roundTrip, startEchoServer, startTcpServer, type TcpServer } from './helpers.ts';
+
+/** Connection lifecycle: down/up, live toxic changes, toxicity draws, refusing upstreams, no leaks. */
+describe('toxiproxy connections', function () {
+  this.timeout(30_000);
+  let server: ToxiproxyServer;
+  let client: Toxiproxy;
+  let echo: TcpServer;
+  const sockets: Socket[] = [];
+  let proxy: Proxy | undefined;
+  let counter = 0;
+
+  before(async () => {
+    server = await startToxiproxy({ port: 0 });
+    client = new Toxiproxy(server.url);
+    echo = await startEchoServer();
+  });
+  after(async () => {
+    await server.close();
+    await echo.close();
+  });
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.destroy();
+    await proxy?.remove().catch(() => {});
+    proxy = undefined;
+  });
+
+  async function echoProxy(): Promise<Proxy> {
+    proxy = await client.createProxy({ name: `conn-${++counter}`, listen: '127.0.0.1:0', upstream: echo.address });
+    return proxy;
+  }
+  async function open(p: Proxy): Promise<Socket> {
+    const socket = await connectTo(listenPort(p.listen));
+    sockets.push(socket);
+    return socket;
+  }
+
+  it('down (enabled:false) ends live connections and refuses new ones; up binds the same address again', async () => {
+    const p = await echoProxy();
+    const live = await open(p);
+    await roundTrip(live);
+    const ended = receiveUntilClose(live);
+    const down = await p.update({ enabled: false } as never);
+    expect(down.enabled).to.equal(false);
+    expect(down.listen).to.equal(p.listen);
+    const received = await ended;
+    expect(received.closedAfter).to.be.below(500);
+    const refused = await connectTo(listenPort(p.listen)).then(
+      () => 'connected',
+      (e: NodeJS.ErrnoException) => e.code,
+    );
+    expect(refused).to.equal('ECONNREFUSED');
+
+    const up = await p.update({ enabled: true } as never);
+    expect(up.enabled).to.equal(true);
+    expect(up.listen).to.equal(p.listen);
+    expect(await roundTrip(await open(p))).to.be.below(500);
+  });
+
+  it('a toxic added to a live connection acts on its next chunk; updated and removed likewise (and back to the fast path)', async () => {
+    const p = await echoProxy();
+    const socket = await open(p);
+    expect(await roundTrip(socket)).to.be.below(60);
+
+    const toxic = await p.addToxic({ type: 'latency', attributes: { latency: 150 } } as never);
+    expect(await roundTrip(socket)).to.be.within(149, 260);
+
+    const updated = await toxic.update({ attributes: { latency: 60 } } as never);
+    expect(updated.attributes).to.deep.equal({ latency: 60, jitter: 0 });
+    expect(await roundTrip(socket)).to.be.within(59, 160);
+
+    await updated.remove();
+    expect(await roundTrip(socket)).to.be.below(60);
+    // a large transfer after removal keeps every byte in order
+    const big = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 256));
+    const back: Buffer[] = [];
+    let length = 0;
+    await new Promise<void>((resolve) => {
+      socket.on('data', (c: Buffer) => {
+        back.push(c);
+        length += c.length;
+        if (length >= big.length) resolve();
+      });
+      socket.write(big);
+    });
+    expect(Buffer.concat(back).equals(big)).to.equal(true);
+  });
+
+  it('a toxic added while chunks are held by an earlier toxic keeps byte order', async () => {
+    const p = await echoProxy();
+    await p.addToxic({ name: 'slow', type: 'latency', attributes: { latency: 80 } } as never);
+    const socket = await open(p);
+    const received: Buffer[] = [];
+    socket.on('data', (c: Buffer) => received.push(c));
+    for (let i = 0; i < 10; i++) {
+      socket.write(`<${i}>`);
+      if (i === 4) await p.addToxic({ name: 'slicer', type: 'slicer', attributes: { average_size: 1, size_variation: 0, delay: 0 } } as never);
+      await delay(5);
+    }
+    await delay(300);
+    expect(Buffer.concat(received).toString()).to.equal('<0><1><2><3><4><5><6><7><8><9>');
+  });
+
+  it('toxicity 0.5 over 200 connections affects a sane share of them (draw per connection)', async () => {
+    const p = await echoProxy();
+    await p.addToxic({ type: 'limit_data', toxicity: 0.5, attributes: { bytes: 2 } } as never);
+    let affected = 0;
+    for (let batch = 0; batch < 4; batch++) {
+      const outcomes = await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const socket = await open(p);
+          const done = receiveUntilClose(socket);
+          await roundTrip(socket, 'hello').catch(() => {}); // an affected connection closes after 2 bytes
+          socket.end();
+          return (await done).data.toString();
+        }),
+      );
+      for (const text of outcomes) {
+        expect(text === 'he' || text === 'hello').to.equal(true, `unexpected '${text}'`);
+        if (text === 'he') affected++;
+      }
+    }
+    // Binomial(200, 0.5): sd ≈ 7; [60, 140] is beyond ±8 sd.
+    expect(affected).to.be.within(60, 140);
+  });
+
+  it('toxicity 0 never acts and toxicity 1 always does', async () => {
+    const p = await echoProxy();
+    const toxic = await p.addToxic({ type: 'limit_data', toxicity: 0, attributes: { bytes: 2 } } as never);
+    const run = async (): Promise<string[]> =>
+      Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const socket = await open(p);
+          const done = receiveUntilClose(socket);
+          await roundTrip(socket, 'hello').catch(() => {});
+          socket.end();
+          return (await done).data.toString();
+        }),
+      );
+    expect(new Set(await run())).to.deep.equal(new Set(['hello']));
+    await toxic.update({ toxicity: 1 } as never);
+    expect(new Set(await run())).to.deep.equal(new Set(['he']));
+  });
+
+  it('an upstream that refuses closes the client at once, and the server keeps serving', async () => {
+    const gone = await startTcpServer(() => {});
+    const deadAddress = gone.address;
+    await gone.close();
+    proxy = await client.createProxy({ name: `conn-${++counter}`, listen: '127.0.0.1:0', upstream: deadAddress });
+    const received = await receiveUntilClose(await open(proxy));
+    expect(received.closedAfter).to.be.below(500);
+    expect(received.data.length).to.equal(0);
+    expect(await client.getVersion()).to.contain('2.12.0');
+  });
+
+  it('leaks no file descriptor over 10,000 connections (batches of 200 concurrent)', async function () {
+    this.timeout(40_000);
+    const p = await echoProxy();
+    await p.addToxic({ type: 'latency', toxicity: 0.5, attributes: { latency: 1 } } as never);
+    const port = listenPort(p.listen);
+    await roundTrip(await open(p)); // warm up lazily created handles
+    for (const s of sockets.splice(0)) s.destroy();
+    await delay(100);
+    const baseline = openFds();
+    let completed = 0;
+    for (let batch = 0; batch < 50; batch++) {
+      await Promise.all(
+        Array.from({ length: 200 }, async () => {
+          const socket = await connectTo(port);
+          const closed = receiveUntilClose(socket);
+          await roundTrip(socket, 'x');
+          socket.end();
+          await closed;
+          completed++;
+        }),
+      );
+    }
+    expect(completed).to.equal(10_000);
+    let now = openFds();
+    for (let i = 0; i < 40 && now > baseline; i++) {
+      await delay(50);
+      now = openFds();
+    }
+    expect(now).to.be.at.most(baseline);
+  });
+});
