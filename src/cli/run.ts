@@ -10,7 +10,7 @@ import { EXIT } from '../result/exit-codes.ts';
 import type { Result } from '../result/result.ts';
 import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
 import { applyTargetOverrides } from '../runner/overrides.ts';
-import { formatEventLine, formatProgress, paint } from '../runner/progress-line.ts';
+import { formatProgress, paint } from '../runner/progress-line.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
 
 export const RUN_USAGE = `Usage: rebound run <file> [options]
@@ -139,12 +139,9 @@ export async function main(argv: string[]): Promise<number> {
     const experiment = applyTargetOverrides(loaded, { toxiproxyUrl: args.toxiproxyUrl, kubeconfig: args.kubeconfig, context: args.context });
     const outDir = args.out ? resolve(cwd, args.out) : defaultOutDir(experiment, cwd);
 
+    // Event lines come from the console reporter (stdout); the live line is ours (stderr, TTY only).
     const observer: RunObserver = {
       onNote: (line) => say(colors.dim(line)),
-      onEvent: (event) => {
-        const line = formatEventLine(event, colors);
-        if (line) say(line);
-      },
       ...(live
         ? {
             onProgress: (progress) => {
@@ -155,7 +152,13 @@ export async function main(argv: string[]): Promise<number> {
         : {}),
     };
 
-    const reporter = args.dryRun ? undefined : await buildReporter(experiment, env, color);
+    const stdout = {
+      write: (chunk: string | Uint8Array, ...rest: unknown[]) => {
+        clearProgress();
+        return (process.stdout.write as (...args: unknown[]) => boolean)(chunk, ...rest);
+      },
+    } as unknown as NodeJS.WritableStream;
+    const reporter = args.dryRun ? undefined : await buildReporter(experiment, env, color, stdout, live);
     const redact = args.dryRun ? undefined : await buildRedactor(experiment);
     const outcome = await runExperiment({
       experiment,
@@ -213,11 +216,11 @@ function reportFailure(error: unknown, errorLine: (text: string) => void): numbe
   return EXIT.error;
 }
 
-async function buildReporter(experiment: ResolvedExperiment, env: NodeJS.ProcessEnv, color: boolean) {
+async function buildReporter(experiment: ResolvedExperiment, env: NodeJS.ProcessEnv, color: boolean, stdout: NodeJS.WritableStream, isTTY: boolean) {
   const { createReporters, multiplexReporters } = await import('../reporters/index.ts');
   const formats = [...experiment.report.formats];
   const summary = env.GITHUB_STEP_SUMMARY || undefined;
-  const reporters = createReporters({ formats, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, githubStepSummary: summary });
+  const reporters = createReporters({ formats, stdout, isTTY, color, githubStepSummary: summary });
   return multiplexReporters(reporters);
 }
 

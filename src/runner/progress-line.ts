@@ -1,5 +1,4 @@
 /** Rendering live progress and run events as terminal text (the CLI decides where it goes). */
-import type { RunEvent } from '../timeline/events.ts';
 import type { LiveProgress } from './run-experiment.ts';
 
 export interface Paint {
@@ -24,27 +23,4 @@ export function formatProgress(progress: LiveProgress, colors: Paint): string {
   const ratioText = progress.successRatio === null ? ratio : progress.successRatio >= 0.99 ? colors.green(ratio) : progress.successRatio >= 0.9 ? colors.yellow(ratio) : colors.red(ratio);
   const faults = progress.activeFaults.length > 0 ? colors.yellow(`faults: ${progress.activeFaults.join(', ')}`) : colors.dim('no faults');
   return `${(progress.phase ?? '–').padEnd(12)} ${seconds(progress.elapsedMs)}/${seconds(progress.plannedMs)}  ${String(progress.ratePerSecond).padStart(5)} req/s  ok ${ratioText}  ${faults}`;
-}
-
-const PLAIN_KINDS = new Set<RunEvent['kind']>([
-  'phase-started',
-  'phase-ended',
-  'fault-applied',
-  'fault-reverted',
-  'fault-revert-failed',
-  'pod-deleted',
-  'pod-created',
-  'pod-ready',
-  'guardrail-tripped',
-  'interrupted',
-  'note',
-]);
-
-/** A plain line for the events worth a line in CI logs; undefined for the rest. */
-export function formatEventLine(event: RunEvent, colors: Paint): string | undefined {
-  if (!PLAIN_KINDS.has(event.kind)) return undefined;
-  const text = `[${seconds(event.atMs).padStart(6)}] ${event.message}`;
-  if (event.kind === 'fault-revert-failed' || event.kind === 'guardrail-tripped' || event.kind === 'interrupted') return colors.red(text);
-  if (event.kind === 'fault-applied') return colors.yellow(text);
-  return text;
 }

@@ -21,6 +21,8 @@ export interface ToxiproxyConnection {
   readonly created: readonly string[];
   /** name → upstream as configured. */
   readonly upstreams: Readonly<Record<string, string>>;
+  /** name → listen address as the server reports it. */
+  readonly listens: Readonly<Record<string, string>>;
 }
 
 export interface KubeConnection {
@@ -64,7 +66,8 @@ export async function openTarget(experiment: ResolvedExperiment, options: OpenTa
   try {
     const { kube, services } = await openKubernetes(experiment, options, closers);
     const toxiproxy = await openToxiproxy(experiment, services, options, closers);
-    const proxies = experiment.target.toxiproxy?.proxies ?? [];
+    // A proxy asked to listen on port 0 got an ephemeral port: endpoints use the real one.
+    const proxies = (experiment.target.toxiproxy?.proxies ?? []).map((spec) => ({ ...spec, listen: toxiproxy?.listens[spec.name] ?? spec.listen }));
     const endpoints: Record<string, string> = {};
     for (const [name, ref] of Object.entries(experiment.target.endpoints)) endpoints[name] = resolveEndpoint(name, ref, services, proxies);
     return { toxiproxy, kube, endpoints, close };
@@ -135,13 +138,16 @@ async function openToxiproxy(
   const version = await client.version();
   const created: string[] = [];
   const upstreams: Record<string, string> = {};
+  const listens: Record<string, string> = {};
   const existing = new Map((await client.listProxies()).map((proxy) => [proxy.name, proxy]));
   for (const spec of target.proxies) {
     const upstream = resolveUpstream(spec.name, spec.upstream, services);
     upstreams[spec.name] = upstream;
     const current = existing.get(spec.name);
     if (current) {
-      if (current.listen !== spec.listen || current.upstream !== upstream) {
+      listens[spec.name] = current.listen;
+      const sameListen = current.listen === spec.listen || (spec.listen.endsWith(':0') && current.listen.startsWith(spec.listen.slice(0, -1)));
+      if (!sameListen || current.upstream !== upstream) {
         throw new PreflightError(
           `proxy ${spec.name} already exists on ${url} with listen ${current.listen} and upstream ${current.upstream}; the experiment wants listen ${spec.listen} and upstream ${upstream}`,
           'remove or rename the proxy, or align the experiment',
@@ -149,7 +155,8 @@ async function openToxiproxy(
       }
       continue;
     }
-    await client.createProxy({ name: spec.name, listen: spec.listen, upstream });
+    const proxy = await client.createProxy({ name: spec.name, listen: spec.listen, upstream });
+    listens[spec.name] = proxy.listen;
     created.push(spec.name);
   }
   if (target.mode === 'url' && created.length > 0) {
@@ -157,5 +164,5 @@ async function openToxiproxy(
       for (const name of created) await client.deleteProxy(name);
     });
   }
-  return { client, url, embedded: target.mode === 'embedded', version, created, upstreams };
+  return { client, url, embedded: target.mode === 'embedded', version, created, upstreams, listens };
 }

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isOtherProcessAlive, Journal, JournalError, readJournal } from '../../src/runner/journal.ts';
+import { sweepJournal } from '../../src/runner/sweep.ts';
+import { expectRejection } from './helpers.ts';
+
+describe('runner/journal', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rebound-journal-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes each record before returning and removes it after the revert', async () => {
+    const path = join(dir, 'sub', 'journal.json');
+    const journal = new Journal(path, 'exp');
+    await journal.add('outage/0', 'latency on p', { kind: 'toxic', toxiproxyUrl: 'http://127.0.0.1:1', proxy: 'p', toxic: 't' });
+    await journal.add('outage/1', 'p down', { kind: 'proxy-down', toxiproxyUrl: 'http://127.0.0.1:1', proxy: 'p' });
+    let onDisk = await readJournal(path);
+    expect(onDisk?.pid).to.equal(process.pid);
+    expect(onDisk?.experiment).to.equal('exp');
+    expect(onDisk?.entries.map((entry) => entry.faultId)).to.deep.equal(['outage/0', 'outage/1']);
+    await journal.remove('outage/0');
+    onDisk = await readJournal(path);
+    expect(onDisk?.entries.map((entry) => entry.faultId)).to.deep.equal(['outage/1']);
+    await journal.setInfrastructure({ embeddedToxiproxyUrl: 'http://127.0.0.1:9', podProcessGroups: [123] });
+    onDisk = await readJournal(path);
+    expect(onDisk?.infrastructure).to.deep.equal({ embeddedToxiproxyUrl: 'http://127.0.0.1:9', podProcessGroups: [123] });
+    await journal.close();
+    expect(await readJournal(path)).to.equal(undefined);
+  });
+
+  it('never leaves a half-written file or temp files behind under concurrent writes', async () => {
+    const path = join(dir, 'journal.json');
+    const journal = new Journal(path, 'exp');
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => journal.add(`f/${i}`, 'x', { kind: 'pod-kill', namespace: 'ns', selector: `app=${i}` })),
+    );
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as { entries: unknown[] };
+    expect(parsed.entries).to.have.length(40);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).to.deep.equal([]);
+  });
+
+  it('rejects a file that is not a journal with a located message', async () => {
+    const path = join(dir, 'journal.json');
+    await writeFile(path, '{"hello":1}');
+    await expectRejection(readJournal(path), JournalError, /not a Rebound journal/);
+  });
+
+  it('refuses to sweep a journal owned by a live process', async () => {
+    const path = join(dir, 'journal.json');
+    // pid 1 is always alive; the journal claims to belong to it.
+    await writeFile(path, JSON.stringify({ version: 1, pid: 1, experiment: 'other', startedAt: '', infrastructure: {}, entries: [] }));
+    expect(isOtherProcessAlive(1)).to.equal(true);
+    await expectRejection(sweepJournal(path), JournalError, /still going \(pid 1/);
+  });
+
+  it('sweeping a missing journal does nothing', async () => {
+    const report = await sweepJournal(join(dir, 'none.json'));
+    expect(report).to.deep.include({ found: false, ok: true });
+  });
+});
+
