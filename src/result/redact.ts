@@ -109,7 +109,10 @@ function valueEnd(text: string, start: number, keyStart: number): number {
   const inFlow = (before.match(/[{[]/g)?.length ?? 0) > (before.match(/[}\]]/g)?.length ?? 0);
   if (inFlow) {
     const stop = text.slice(start, lineEnd).search(/[,}\]]/);
-    return stop === -1 ? lineEnd : start + stop;
+    if (stop === -1) return lineEnd;
+    let end = start + stop;
+    while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    return end;
   }
   return lineEnd;
 }

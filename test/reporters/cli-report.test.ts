@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeResult } from './fixtures/make-result.ts';
+import { withTempDir } from './helpers.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/rebound.mjs', import.meta.url));
+
+function rebound(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('cli: rebound report', function () {
+  this.timeout(30_000);
+
+  it('re-renders html, junit and markdown next to result.json; the report path is the last line', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'result.json');
+      await writeFile(file, JSON.stringify(makeResult({ variant: 'failed' })));
+      const run = await rebound(['report', file]);
+      expect(run.stderr).to.equal('');
+      expect(run.code).to.equal(0);
+      expect((await readdir(dir)).sort()).to.deep.equal(['junit.xml', 'report.html', 'result.json', 'summary.md']);
+      expect(run.stdout).not.to.match(/\u001b\[/);
+      expect(run.stdout).to.include('✘ FAILED  payments-primary-down');
+      expect(run.stdout.trimEnd().split('\n').at(-1)).to.equal(`Report: ${join(dir, 'report.html')}`);
+      expect(await readFile(join(dir, 'report.html'), 'utf8')).to.include('data-verdict="failed"');
+
+      const out = join(dir, 'again');
+      const only = await rebound(['report', file, '--out', out, '--format', 'junit,json']);
+      expect(only.code).to.equal(0);
+      expect((await readdir(out)).sort()).to.deep.equal(['junit.xml', 'result.json']);
+    });
+  });
+
+  it('rejects an invalid result file with the JSON path and exit 2', async () => {
+    await withTempDir(async (dir) => {
+      const broken = JSON.parse(JSON.stringify(makeResult())) as Record<string, any>;
+      broken.phases[0].successRatio = 'high';
+      const file = join(dir, 'result.json');
+      await writeFile(file, JSON.stringify(broken));
+      const run = await rebound(['report', file, '--out', join(dir, 'out')]);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.include(`${file}: phases[0].successRatio: must be number,null`);
+      expect(run.stderr).not.to.match(/\n\s+at /);
+      expect(await readdir(dir)).to.deep.equal(['result.json']);
+    });
+  });
+
+  it('reports usage errors with exit 2 and prints help with exit 0', async () => {
+    const missing = await rebound(['report']);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include('missing <result.json>');
+    const format = await rebound(['report', 'x.json', '--format', 'pdf']);
+    expect(format.code).to.equal(2);
+    expect(format.stderr).to.include("--format: unknown format 'pdf'");
+    const nofile = await rebound(['report', '/nonexistent/result.json']);
+    expect(nofile.code).to.equal(2);
+    expect(nofile.stderr).to.include('cannot read result: no such file');
+    const help = await rebound(['report', '--help']);
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.include('Usage: rebound report <result.json>');
+  });
+
+  it('exits 4 when a report cannot be written', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'result.json');
+      await writeFile(file, JSON.stringify(makeResult()));
+      const blocker = join(dir, 'blocker');
+      await writeFile(blocker, 'a file where a directory is needed');
+      const run = await rebound(['report', file, '--out', join(blocker, 'sub')]);
+      expect(run.code).to.equal(4);
+      expect(run.stderr).to.include('rebound report: could not write reports:');
+    });
+  });
+});
