@@ -3,7 +3,8 @@
  * after the bucket holding the start) such that every window of `windowBuckets` buckets starting
  * at ≥ t and ending by the end of the range has a success ratio ≥ threshold. Windows slide by one
  * bucket. A window with no samples is not evidence of success: it counts as failing (so a silent
- * service never "recovers"). Because every later window must pass, a flapping recovery is dated
+ * service never "recovers"), and the moment is never dated before the first bucket holding a
+ * sample (empty buckets at its start prove nothing). Because every later window must pass, a flapping recovery is dated
  * after its last relapse, never at its first good window.
  */
 import type { BucketSnapshot } from '../timeline/timeline.ts';
@@ -51,5 +52,7 @@ export function firstStableIndex(input: StableWindowInput): StableWindowOutcome 
   }
   let firstGood = lastStart;
   while (firstGood > 0 && windowPasses(firstGood - 1)) firstGood--;
+  // Empty buckets carry no evidence: the moment is dated no earlier than a sample that shows it.
+  while (firstGood < length - 1 && totals[firstGood + 1] === totals[firstGood]) firstGood++;
   return { kind: 'stable', index: startIndex + firstGood, samples };
 }
