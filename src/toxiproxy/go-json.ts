@@ -41,11 +41,21 @@ export function parseGoJson(text: string): unknown {
     const message = (error as Error).message;
     const trailing = /after JSON at position (\d+)/.exec(message);
     if (trailing) return JSON.parse(text.slice(0, Number(trailing[1])));
-    if (/end of JSON input|Unterminated string/.test(message)) throw badRequestBody('unexpected EOF');
     const at = /at position (\d+)/.exec(message);
-    const ch = at ? text.charAt(Number(at[1])) : (/Unexpected token '?(.)/.exec(message)?.[1] ?? text.trim().charAt(0));
-    throw badRequestBody(`invalid character '${ch}' looking for beginning of value`);
+    const position = at ? Number(at[1]) : -1;
+    if (/end of JSON input/.test(message) || position >= text.trimEnd().length) throw badRequestBody('unexpected EOF');
+    const ch = position >= 0 ? text.charAt(position) : (/Unexpected token '?(.)/.exec(message)?.[1] ?? text.trim().charAt(0));
+    throw badRequestBody(`invalid character '${ch}' ${goSyntaxContext(message)}`);
   }
+}
+
+/** Where Go's scanner says it was, from V8's description of the same failure. */
+function goSyntaxContext(v8Message: string): string {
+  if (/Expected property name/.test(v8Message)) return 'looking for beginning of object key string';
+  if (/after property value/.test(v8Message)) return 'after object key:value pair';
+  if (/after property name/.test(v8Message)) return 'after object key';
+  if (/after array element/.test(v8Message)) return 'after array element';
+  return 'looking for beginning of value';
 }
 
 /** The name Go's decoder gives a JSON value's kind in UnmarshalTypeError messages. */
