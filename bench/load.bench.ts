@@ -68,9 +68,16 @@ function loadFor(url: string, perSecond: number): ResolvedLoad {
   };
 }
 
-async function runOurs(url: string, seconds: number): Promise<number> {
+interface ClosedRun {
+  readonly perSecond: number;
+  /** Client CPU (this process) per request, µs. */
+  readonly cpuUsPerRequest: number;
+}
+
+async function runOurs(url: string, seconds: number): Promise<ClosedRun> {
   const recorder = new LoadRecorder();
   const origin = performance.now();
+  const cpuBefore = process.cpuUsage();
   const summary = await runClosedLoad(loadFor(url, 1), {
     now: () => performance.now() - origin,
     onSample: recorder.record,
@@ -78,33 +85,41 @@ async function runOurs(url: string, seconds: number): Promise<number> {
     durationMs: seconds * 1_000,
     drainMs: 2_000,
   });
+  const cpu = process.cpuUsage(cpuBefore);
   const all = recorder.timeline.summarize(0, Infinity);
   if (all.successes !== all.total) console.log(`  warning: ${all.total - all.successes} failures in the closed run`);
-  return summary.scheduled / seconds;
+  return { perSecond: summary.scheduled / seconds, cpuUsPerRequest: (cpu.user + cpu.system) / summary.scheduled };
 }
 
-async function runAutocannon(url: string, seconds: number): Promise<number> {
+async function runAutocannon(url: string, seconds: number): Promise<ClosedRun> {
   const moduleName = 'autocannon';
   const { default: autocannon } = (await import(moduleName)) as {
     default: (options: Record<string, unknown>) => Promise<{ requests: { total: number }; duration: number; errors: number; non2xx: number }>;
   };
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon({ url, connections: CONNECTIONS, pipelining: 1, duration: seconds });
-  return result.requests.total / result.duration;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { perSecond: result.requests.total / result.duration, cpuUsPerRequest: (cpu.user + cpu.system) / result.requests.total };
 }
 
 async function closedVsAutocannon(url: string): Promise<void> {
-  console.log(`\n1. closed model, max speed, ${CLOSED_SECONDS} s per run, alternated twice (best of each):`);
-  await runOurs(url, 1); // warm-up: JIT, connections
-  let ours = 0;
-  let theirs = 0;
-  for (let round = 0; round < 2; round++) {
+  const rounds = 3;
+  console.log(`\n1. closed model, max speed, ${CLOSED_SECONDS} s per run, ${rounds} alternated rounds after a warm-up of each:`);
+  await runAutocannon(url, 1);
+  await runOurs(url, 1);
+  const ours: ClosedRun[] = [];
+  const theirs: ClosedRun[] = [];
+  for (let round = 0; round < rounds; round++) {
     const a = await runAutocannon(url, CLOSED_SECONDS);
     const b = await runOurs(url, CLOSED_SECONDS);
-    console.log(`   round ${round + 1}: autocannon ${a.toFixed(0)} req/s, rebound ${b.toFixed(0)} req/s`);
-    theirs = Math.max(theirs, a);
-    ours = Math.max(ours, b);
+    console.log(`   round ${round + 1}: autocannon ${a.perSecond.toFixed(0)} req/s (${a.cpuUsPerRequest.toFixed(1)} µs CPU/req), rebound ${b.perSecond.toFixed(0)} req/s (${b.cpuUsPerRequest.toFixed(1)} µs CPU/req)`);
+    theirs.push(a);
+    ours.push(b);
   }
-  console.log(`   closed-model throughput ratio rebound/autocannon = ${(ours / theirs).toFixed(3)}× (goal ≥ 1.0×)`);
+  const median = (runs: ClosedRun[], key: keyof ClosedRun) => runs.map((run) => run[key]).sort((x, y) => x - y)[Math.floor(runs.length / 2)]!;
+  const best = (runs: ClosedRun[]) => Math.max(...runs.map((run) => run.perSecond));
+  console.log(`   throughput ratio rebound/autocannon: median ${(median(ours, 'perSecond') / median(theirs, 'perSecond')).toFixed(3)}×, best ${(best(ours) / best(theirs)).toFixed(3)}× (goal ≥ 1.0×)`);
+  console.log(`   client CPU per request ratio rebound/autocannon: ${(median(ours, 'cpuUsPerRequest') / median(theirs, 'cpuUsPerRequest')).toFixed(3)}× (includes rebound's timeline recording)`);
 }
 
 async function openModel(url: string, rate: number): Promise<void> {
