@@ -20,7 +20,7 @@ export async function findK6(explicit?: string, env: NodeJS.ProcessEnv = process
   }
   const names = process.platform === 'win32' ? ['k6.exe', 'k6'] : ['k6'];
   const looked: string[] = [];
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+  for (const dir of new Set((env.PATH ?? '').split(path.delimiter))) {
     if (dir === '') continue;
     for (const name of names) {
       const found = await tryCandidate(path.join(dir, name));

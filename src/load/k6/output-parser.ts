@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import { decodeLineJson } from './decode-json.ts';
 import { decodeLineScan } from './decode-scan.ts';
 import { type DecodedPoint, emptyPoint } from './point.ts';
@@ -17,7 +16,8 @@ export const LINE_DECODERS: Readonly<Record<'scan' | 'json', LineDecoder>> = {
  * through the decoder to the assembler; a trailing partial line waits for the next chunk.
  */
 export class K6OutputParser {
-  private readonly utf8 = new StringDecoder('utf8');
+  /** Bytes after the last newline of the previous chunk (an incomplete line). */
+  private pending: Buffer = Buffer.alloc(0);
   private readonly point = emptyPoint();
   private rest = '';
   /** Complete lines seen. */
@@ -31,7 +31,20 @@ export class K6OutputParser {
   ) {}
 
   write(chunk: Buffer | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.utf8.write(chunk);
+    if (typeof chunk === 'string') return this.writeText(chunk);
+    // Decode only up to the last newline: a newline byte is always a UTF-8 character boundary,
+    // so no character is ever split, and no incremental decoder is needed.
+    const lastNewline = chunk.lastIndexOf(10);
+    if (lastNewline < 0) {
+      this.pending = Buffer.concat([this.pending, chunk]);
+      return;
+    }
+    const head = this.pending.length > 0 ? Buffer.concat([this.pending, chunk.subarray(0, lastNewline + 1)]) : chunk.subarray(0, lastNewline + 1);
+    this.pending = Buffer.from(chunk.subarray(lastNewline + 1)); // copy: the caller reuses its buffer
+    this.writeText(head.toString('utf8'));
+  }
+
+  private writeText(text: string): void {
     if (text.length === 0) return;
     const data = this.rest.length > 0 ? this.rest + text : text;
     let start = 0;
@@ -46,8 +59,9 @@ export class K6OutputParser {
 
   /** End of the stream: a last line without a newline still counts. */
   end(): void {
-    const tail = this.rest + this.utf8.end();
+    const tail = this.rest + this.pending.toString('utf8');
     this.rest = '';
+    this.pending = Buffer.alloc(0);
     if (tail.trim().length > 0) this.line(tail);
     this.assembler.finish();
   }
