@@ -29,7 +29,7 @@ describe('experiment validation: located errors', () => {
       '15:9 load.rate: expected a rate like 200/s or 12000/m, got "200 per second"',
     ]);
     expect(located(issuesOf(edit('down: true }', 'toxic: latncy }')))).to.deep.equal([
-      '26:53 phases[1].faults[0].toxiproxy.toxic: expected one of "latency", "bandwidth", "slow_close", "timeout", "reset_peer", "slicer", "limit_data", got "latncy" (did you mean "latency"?)',
+      '26:54 phases[1].faults[0].toxiproxy.toxic: expected one of "latency", "bandwidth", "slow_close", "timeout", "reset_peer", "slicer", "limit_data", got "latncy" (did you mean "latency"?)',
     ]);
     expect(located(issuesOf(edit('min: 0.99', 'min: 1.5')))).to.deep.equal(['30:42 checks[0].successRatio.min: must be ≤ 1, got the number 1.5']);
   });
@@ -57,7 +57,7 @@ describe('experiment validation: located errors', () => {
       '30:51 checks[0].successRatio.to: to 25s is past the end of phase "outage" (20s)',
     ]);
     expect(located(issuesOf(edit('window: 1s', 'window: 1050ms')))).to.deep.equal([
-      '31:42 checks[1].timeToRecover.window: window 1.05s must be a multiple of bucket (100ms)',
+      '31:45 checks[1].timeToRecover.window: window 1.05s must be a multiple of bucket (100ms)',
     ]);
     expect(located(issuesOf(edit('after: outage', 'after: recovery')))).to.deep.equal([
       '31:29 checks[1].timeToRecover.after: "recovery" is the last phase, so nothing is observed after it; add a recovery phase',
