@@ -62,16 +62,19 @@ describe('cli: rebound report', function () {
   });
 
   it('reports usage errors with exit 2 and prints help with exit 0', async () => {
-    const missing = await rebound(['report']);
+    // Independent processes: run them together to keep the suite fast on a loaded machine.
+    const [missing, format, nofile, help] = await Promise.all([
+      rebound(['report']),
+      rebound(['report', 'x.json', '--format', 'pdf']),
+      rebound(['report', '/nonexistent/result.json']),
+      rebound(['report', '--help']),
+    ]);
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.include('missing <result.json>');
-    const format = await rebound(['report', 'x.json', '--format', 'pdf']);
     expect(format.code).to.equal(2);
     expect(format.stderr).to.include("--format: unknown format 'pdf'");
-    const nofile = await rebound(['report', '/nonexistent/result.json']);
     expect(nofile.code).to.equal(2);
     expect(nofile.stderr).to.include('cannot read result: no such file');
-    const help = await rebound(['report', '--help']);
     expect(help.code).to.equal(0);
     expect(help.stdout).to.include('Usage: rebound report <result.json>');
   });
