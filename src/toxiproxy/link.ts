@@ -97,9 +97,9 @@ export class Link implements StageHost {
   }
 
   private readonly onData = (data: Buffer): void => {
-    const first = this.stages[0];
-    if (!first) {
-      this.write(data);
+    if (this.stages.length === 0) {
+      // The fast path: straight to the destination, backpressure as in pipe().
+      if (!this.outputEnded && !this.destination.write(data)) this.pause('destination');
       return;
     }
     if (this.inputEnded) return;
