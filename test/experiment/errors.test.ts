@@ -31,7 +31,7 @@ describe('experiment validation: located errors', () => {
     expect(located(issuesOf(edit('down: true }', 'toxic: latncy }')))).to.deep.equal([
       '26:54 phases[1].faults[0].toxiproxy.toxic: expected one of "latency", "bandwidth", "slow_close", "timeout", "reset_peer", "slicer", "limit_data", got "latncy" (did you mean "latency"?)',
     ]);
-    expect(located(issuesOf(edit('min: 0.99', 'min: 1.5')))).to.deep.equal(['30:42 checks[0].successRatio.min: must be ≤ 1, got the number 1.5']);
+    expect(located(issuesOf(edit('min: 0.99', 'min: 1.5')))).to.deep.equal(['30:41 checks[0].successRatio.min: must be ≤ 1, got the number 1.5']);
   });
 
   it('checks references: proxies of faults, phases of checks, endpoints of URLs', () => {
