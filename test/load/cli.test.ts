@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { main as loadMain } from '../../src/cli/load.ts';
 import { closedPort, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/rebound.mjs', import.meta.url));
@@ -12,6 +13,23 @@ interface CliRun {
 }
 
 const children = new Set<ChildProcess>();
+
+/** The command's main() in this process, with stdout/stderr captured (fast; the spawned cases cover the binary). */
+async function loadInProcess(args: string[]): Promise<CliRun> {
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  let stdout = '';
+  let stderr = '';
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const code = await loadMain(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
 
 function rebound(args: string[], onSpawn?: (child: ChildProcess) => void): Promise<CliRun> {
   return new Promise((resolve, reject) => {
@@ -63,7 +81,7 @@ describe('rebound load (CLI)', function () {
   });
 
   it('closed model without --rate, human output', async () => {
-    const run = await rebound(['load', `${server.url}/`, '--duration', '500ms', '--connections', '4']);
+    const run = await loadInProcess([`${server.url}/`, '--duration', '500ms', '--connections', '4']);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/closed model, max speed/);
     expect(run.stdout).to.match(/success\s+100\.00 %/);
@@ -73,26 +91,33 @@ describe('rebound load (CLI)', function () {
 
   it('bad input: a clear message naming the problem, exit 2, no stack trace', async () => {
     const cases: [string[], RegExp][] = [
-      [['load'], /missing <url>/],
-      [['load', 'not a url', '--rate', '10'], /not a valid URL: 'not a url'/],
-      [['load', 'ftp://127.0.0.1/', '--rate', '10'], /only http:\/\/ and https:\/\//],
-      [['load', server.url, '--rate', '0'], /--rate must be greater than 0/],
-      [['load', server.url, '--rate', '-5'], /--rate must be greater than 0, got '-5'/],
-      [['load', server.url, '--rate', '5000000/s'], /max 1,000,000\/s/],
-      [['load', server.url, '--rate', 'fast'], /--rate: expected requests per second/],
-      [['load', server.url, '--rate', '10', '--duration', '10 parsecs'], /--duration: expected a duration like 10s/],
-      [['load', server.url, '--connections', '0'], /--connections must be between 1 and/],
-      [['load', server.url, '--header', 'no-colon'], /--header: expected 'name: value'/],
-      [['load', server.url, '--bogus'], /Unknown option '--bogus'/],
+      [[], /missing <url>/],
+      [['not a url', '--rate', '10'], /not a valid URL: 'not a url'/],
+      [['ftp://127.0.0.1/', '--rate', '10'], /only http:\/\/ and https:\/\//],
+      [[server.url, '--rate', '0'], /--rate must be greater than 0/],
+      [[server.url, '--rate', '-5'], /--rate must be greater than 0, got '-5'/],
+      [[server.url, '--rate', '5000000/s'], /max 1,000,000\/s/],
+      [[server.url, '--rate', 'fast'], /--rate: expected requests per second/],
+      [[server.url, '--rate', '10', '--duration', '10 parsecs'], /--duration: expected a duration like 10s/],
+      [[server.url, '--rate', '10', '--timeout', '0s'], /--timeout must be greater than 0/],
+      [[server.url, '--connections', '0'], /--connections must be between 1 and/],
+      [[server.url, '--header', 'no-colon'], /--header: expected 'name: value'/],
+      [[server.url, '--bogus'], /Unknown option '--bogus'/],
+      [[server.url, 'http://other/'], /expected one <url>, got 2/],
     ];
-    const runs = await Promise.all(cases.map(([args]) => rebound(args)));
-    runs.forEach((run, i) => {
-      const [args, message] = cases[i]!;
+    const before = server.received();
+    for (const [args, message] of cases) {
+      const run = await loadInProcess(args);
       expect(run.code, args.join(' ')).to.equal(2);
       expect(run.stderr, args.join(' ')).to.match(message);
-      expect(run.stderr, args.join(' ')).to.not.match(/\n\s+at /);
       expect(run.stdout).to.equal('');
-    });
+    }
+    expect(server.received(), 'no traffic on bad input').to.equal(before);
+    // Through the real binary: same message, exit code 2, no stack trace.
+    const spawned = await rebound(['load', server.url, '--rate', '-5']);
+    expect(spawned.code).to.equal(2);
+    expect(spawned.stderr).to.match(/--rate must be greater than 0, got '-5'/);
+    expect(spawned.stderr).to.not.match(/\n\s+at /);
   });
 
   it('an unreachable port: reports the failures, says every request was refused, exits 4', async () => {
