@@ -9,9 +9,13 @@
  *   data.namespace: its namespace (string)
  *   data.labels:    its labels as a selector-style string, `app=payments,tier=backend` (string)
  * The watch must start before the first fault and, at its start, emit one `pod-ready` per pod that
- * is already Ready (its ADDED events do that naturally). `pod-ready` adds the pod to the Ready
+ * is already Ready (data.initial: true is welcome but not read). `pod-ready` adds the pod to the Ready
  * set; `pod-not-ready` and `pod-deleted` remove it. The pods a kill deleted (faults[].pods[].pod)
  * leave the set at their deletedMs even if the watch reports the deletion later.
+ *
+ * Without that initial state (no matching `pod-ready` at or before the start), pods that stayed
+ * Ready are invisible: a kill is then judged from its records (below), and a count not reached is
+ * inconclusive rather than failed.
  *
  * When no pod event of that namespace was recorded at all, it falls back to faults[].pods: each
  * killed pod's replacement must be Ready (replacementReadyMs) within `within` of its deletion —
@@ -52,6 +56,9 @@ export const podsReadyCheck: Check<'podsReady'> = {
 
     const observationEnd = Math.max(context.loadEndMs, ...context.events.map((e) => e.atMs));
     const events = podEvents.filter((e) => matchesLabels(selector, parseLabels(e.data?.labels))).sort((a, b) => a.atMs - b.atMs);
+    // Without the watch's initial Ready pods the count is unknowable; kills can still be timed from their records.
+    const knowsInitialState = events.some((e) => e.kind === 'pod-ready' && e.atMs <= starts[0]!.atMs);
+    if (!knowsInitialState && killFaults.some((f) => (f.pods ?? []).length > 0)) return fallbackToFaultRecords(check, base, expected, killFaults);
     let worstMs = 0;
     let worstStart = starts[0]!;
     for (const start of starts) {
@@ -64,6 +71,16 @@ export const podsReadyCheck: Check<'podsReady'> = {
             ...base,
             verdict: 'inconclusive',
             reason: `${readyNow} of ${spec.count} pods ${spec.selector} Ready when observation ended ${ms(observationEnd - start.atMs)} after ${describeStart(start, spec.after)}, before the ${ms(spec.withinMs)} deadline`,
+            observed: { readyMs: null, ready: readyNow },
+            expected,
+            markers: { startMs: start.atMs },
+          };
+        }
+        if (!knowsInitialState) {
+          return {
+            ...base,
+            verdict: 'inconclusive',
+            reason: `${readyNow} of ${spec.count} pods ${spec.selector} seen Ready, but the pod watch reported no Ready pods at ${describeStart(start, spec.after)}, so pods that stayed Ready may be missing from the count`,
             observed: { readyMs: null, ready: readyNow },
             expected,
             markers: { startMs: start.atMs },

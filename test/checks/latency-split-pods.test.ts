@@ -123,3 +123,26 @@ describe('checks: podsReady', () => {
     expect(nothing!.verdict).to.equal('inconclusive');
   });
 });
+
+describe('checks: podsReady without the watch\'s initial state', () => {
+  const ready = check({ kind: 'podsReady', namespace: 'shop', selector: 'app=payments', count: 2, withinMs: 5000, after: 'outage' });
+
+  it('judges kills from their records when no pod was reported Ready before the kill', () => {
+    const timeline = new Timeline(100);
+    // Only the replacement's events: payments-b, which stayed Ready, is invisible.
+    const events = [podEvent('pod-deleted', 10_000, 'payments-a'), podEvent('pod-created', 10_050, 'payments-c'), podEvent('pod-ready', 11_000, 'payments-c')];
+    const kill = fault({ id: 'outage/0', phase: 'outage', kind: 'pod-kill', pods: [{ pod: 'payments-a', deletedMs: 10_000, replacement: 'payments-c', replacementReadyMs: 11_000 }] });
+    const [result] = evaluateChecks([ready], context(timeline, { events, faults: [kill] }));
+    expect(result!.verdict).to.equal('passed');
+    expect(result!.observed.readyMs).to.equal(1000);
+    expect(result!.reason).to.contain('from fault records');
+  });
+
+  it('is inconclusive, not failed, when the count is not reached and the initial state is unknown', () => {
+    const timeline = new Timeline(100);
+    const events = [podEvent('pod-ready', 12_000, 'payments-c')];
+    const [result] = evaluateChecks([ready], context(timeline, { events }));
+    expect(result!.verdict).to.equal('inconclusive');
+    expect(result!.reason).to.contain('no Ready pods at the start of outage');
+  });
+});
