@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Toxic } from './toxic.ts';
 import { passthrough, REQUEUE_END, type StageContext, type ToxicRunner } from './toxics/toxic-type.ts';
 
@@ -165,18 +166,31 @@ export class Stage {
   }
 }
 
-/** Resolves true after `ms`, false as soon as any signal aborts. Never leaves a timer behind. */
+/**
+ * Resolves true after `ms`, false as soon as any signal aborts. Never leaves a timer behind.
+ * Node's timers run on the loop's cached clock and may fire up to a millisecond early;
+ * a toxic must never be shorter than asked, so an early timer is re-armed for the rest.
+ */
 function sleep(ms: number, signals: AbortSignal[]): Promise<boolean> {
   if (signals.some((s) => s.aborted)) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
+  const deadline = performance.now() + ms;
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout;
     const finish = (slept: boolean): void => {
       clearTimeout(timer);
       for (const s of signals) s.removeEventListener('abort', onAbort);
       resolve(slept);
     };
     const onAbort = (): void => finish(false);
-    const timer = setTimeout(() => finish(true), ms);
+    const arm = (wait: number): void => {
+      timer = setTimeout(() => {
+        const left = deadline - performance.now();
+        if (left > 0) arm(Math.ceil(left));
+        else finish(true);
+      }, wait);
+    };
+    arm(ms);
     for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
   });
 }
