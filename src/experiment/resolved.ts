@@ -143,7 +143,7 @@ export interface ToxicFault extends FaultBase {
   readonly proxy: string;
   readonly toxic: {
     readonly type: 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data';
-    /** Default `rebound_<phase>_<index>` so that sweeps can recognise Rebound's toxics. */
+    /** Default `rebound-<phase>-<index>` so that sweeps can recognise Rebound's toxics. */
     readonly name: string;
     readonly stream: 'upstream' | 'downstream';
     readonly toxicity: number;
