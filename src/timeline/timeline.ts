@@ -100,6 +100,8 @@ export class Timeline implements TimelineView {
   private readonly servedByIds = new Map<string, number>();
   private readonly servedByNames: string[] = [];
 
+  /** Reused by summarize/buckets (both synchronous): windows are summarized often by checks. */
+  private readonly scratch = new DenseLatencyHistogram();
   private readonly arena: Uint8Array[] = [];
   private arenaUsed = 0;
   /** Buckets below this index have been through auto-sealing. */
@@ -151,7 +153,7 @@ export class Timeline implements TimelineView {
 
   buckets(): readonly BucketSnapshot[] {
     const out: BucketSnapshot[] = [];
-    const bucketHistogram = new DenseLatencyHistogram();
+    const bucketHistogram = this.scratch;
     for (let index = 0; index < this.length; index++) {
       const total = this.totals[index]!;
       if (total === 0) {
@@ -170,6 +172,7 @@ export class Timeline implements TimelineView {
       }
       out.push({ index, total, successes: this.successCounts[index]!, failures, latency, servedBy });
     }
+    bucketHistogram.reset();
     return out;
   }
 
@@ -180,7 +183,8 @@ export class Timeline implements TimelineView {
     let successes = 0;
     const failuresByKind: Partial<Record<FailureKind, number>> = {};
     const servedBy: Record<string, number> = {};
-    const merged = new DenseLatencyHistogram();
+    const merged = this.scratch;
+    merged.reset();
     for (let index = first; index < last; index++) {
       if (this.totals[index] === 0) continue;
       total += this.totals[index]!;
@@ -189,7 +193,9 @@ export class Timeline implements TimelineView {
       this.addServedBy(index, servedBy);
       this.addLatency(index, merged);
     }
-    return { fromMs, toMs, total, successes, failures: total - successes, failuresByKind, servedBy, latency: summarizeHistogram(merged) };
+    const latency = summarizeHistogram(merged);
+    merged.reset();
+    return { fromMs, toMs, total, successes, failures: total - successes, failuresByKind, servedBy, latency };
   }
 
   private addFailures(index: number, into: Partial<Record<FailureKind, number>>): void {
