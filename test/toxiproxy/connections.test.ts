@@ -105,6 +105,47 @@ describe('toxiproxy connections', function () {
     expect(Buffer.concat(received).toString()).to.equal('<0><1><2><3><4><5><6><7><8><9>');
   });
 
+  it('deleting a proxy ends its live connections; a new listen restarts it with its toxics', async () => {
+    const p = await echoProxy();
+    await p.addToxic({ type: 'latency', attributes: { latency: 40 } } as never);
+    const live = await open(p);
+    await roundTrip(live);
+    const ended = receiveUntilClose(live);
+    const moved = await p.update({ listen: '127.0.0.1:0', upstream: echo.address, enabled: true } as never);
+    expect((await ended).closedAfter).to.be.below(500);
+    expect(moved.listen).not.to.equal(p.listen);
+    expect(moved.enabled).to.equal(true);
+    const socket = await open(moved);
+    expect(await roundTrip(socket)).to.be.at.least(39);
+
+    const gone = receiveUntilClose(socket);
+    await moved.remove();
+    proxy = undefined;
+    expect((await gone).closedAfter).to.be.below(500);
+  });
+
+  it('POST /reset takes toxics off live connections at once', async () => {
+    const p = await echoProxy();
+    await p.addToxic({ type: 'latency', attributes: { latency: 200 } } as never);
+    const socket = await open(p);
+    expect(await roundTrip(socket)).to.be.at.least(199);
+    await client.reset();
+    expect(await roundTrip(socket)).to.be.below(100);
+  });
+
+  it('reset_peer sends RST only on connections opened while it was present (as Toxiproxy sets SO_LINGER 0)', async () => {
+    const p = await echoProxy();
+    const before = await open(p);
+    await roundTrip(before);
+    await p.addToxic({ type: 'reset_peer', attributes: { timeout: 0 } } as never);
+    const after = await open(p);
+    const [early, late] = [receiveUntilClose(before), receiveUntilClose(after)];
+    before.write('x');
+    after.write('x');
+    expect((await early).error).to.equal(undefined); // plain close (FIN)
+    expect((await late).error?.code).to.equal('ECONNRESET');
+  });
+
   it('toxicity 0.5 over 200 connections affects a sane share of them (draw per connection)', async () => {
     const p = await echoProxy();
     await p.addToxic({ type: 'limit_data', toxicity: 0.5, attributes: { bytes: 2 } } as never);
