@@ -1,0 +1,130 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadExperiment } from '../../src/experiment/index.ts';
+import type { ResolvedExperiment } from '../../src/experiment/resolved.ts';
+import { readManifests, byKind, containerEnv, experimentsDir } from './shop-manifests.ts';
+
+const SCHEMA_LINE = '# yaml-language-server: $schema=../src/experiment/experiment.schema.json';
+const files = readdirSync(experimentsDir).filter((f) => f.endsWith('.yaml')).sort();
+
+/** What each shipped experiment must end with, and the only checks allowed to fail. */
+const EXPECTED: Record<string, { exitCode: number; verdict: string; failedChecks: string[] }> = {
+  'payments-primary-down.yaml': { exitCode: 0, verdict: 'passed', failedChecks: [] },
+  'payments-latency.yaml': { exitCode: 0, verdict: 'passed', failedChecks: [] },
+  'payments-pod-kill.yaml': { exitCode: 0, verdict: 'passed', failedChecks: [] },
+  'inventory-pod-kill-weighted.yaml': { exitCode: 0, verdict: 'passed', failedChecks: [] },
+  'fragile-payments-primary-down.yaml': { exitCode: 1, verdict: 'failed', failedChecks: ['checkout keeps working while payments-primary is down'] },
+};
+
+describe('shipped experiments', () => {
+  const local = readManifests('local');
+  const deployments = byKind(local, 'Deployment');
+  const services = byKind(local, 'Service');
+  const loaded = new Map<string, ResolvedExperiment>();
+
+  before(async () => {
+    for (const f of files) loaded.set(f, await loadExperiment(path.join(experimentsDir, f)));
+  });
+
+  it('are exactly the five with a stated expectation', () => {
+    expect(files).to.have.members(Object.keys(EXPECTED));
+  });
+
+  it('each begins with the schema line and runs ≤ 30 s of phases', () => {
+    for (const f of files) {
+      expect(readFileSync(path.join(experimentsDir, f), 'utf8').split('\n')[0], f).to.equal(SCHEMA_LINE);
+      const e = loaded.get(f)!;
+      expect(e.phases.reduce((sum, p) => sum + p.durationMs, 0), f).to.be.at.most(30_000);
+    }
+  });
+
+  it('target the local shop: endpoints are its Services, the proxy is the one checkout calls', () => {
+    const checkoutEnv = containerEnv(deployments.find((d) => d.metadata.name === 'checkout')!);
+    for (const f of files) {
+      const e = loaded.get(f)!;
+      expect(e.target.kubernetes, f).to.deep.include({ mode: 'local', namespace: 'shop' });
+      expect(e.target.toxiproxy?.mode, f).to.equal('embedded');
+      const proxy = e.target.toxiproxy!.proxies.find((p) => p.name === 'payments-primary')!;
+      expect(`http://${proxy.listen}`, f).to.equal(checkoutEnv.PAYMENTS_PRIMARY_URL);
+      expect(proxy.upstream, f).to.deep.equal({ kind: 'service', service: 'payments-primary', port: 80 });
+      for (const endpoint of Object.values(e.target.endpoints)) {
+        expect(endpoint.kind, f).to.equal('service');
+        if (endpoint.kind === 'service') expect(services.map((s) => s.metadata.name), f).to.include(endpoint.service);
+      }
+    }
+  });
+
+  it('name only instances the shop has: traffic-split keys, pod-kill and podsReady selectors', () => {
+    const names = deployments.map((d) => d.metadata.name);
+    for (const f of files) {
+      const e = loaded.get(f)!;
+      expect(e.load.servedByHeader, f).to.be.oneOf(['x-payments-served-by', 'x-inventory-served-by']);
+      for (const check of e.checks) {
+        if (check.spec.kind === 'trafficSplit') for (const key of Object.keys(check.spec.expect)) expect(names, `${f}: ${check.name}`).to.include(key);
+        if (check.spec.kind === 'podsReady') {
+          const app = check.spec.selector.replace(/^app=/, '');
+          expect(check.spec.count, f).to.equal(deployments.find((d) => d.metadata.name === app)?.spec.replicas);
+        }
+      }
+      for (const fault of e.phases.flatMap((p) => p.faults)) {
+        if (fault.kind === 'pod-kill') expect(names, f).to.include(fault.selector.replace(/^app=/, ''));
+      }
+    }
+  });
+
+  it('the fragile experiment differs from the robust one only in its endpoint, checks and guardrail', () => {
+    const robust = loaded.get('payments-primary-down.yaml')!;
+    const fragile = loaded.get('fragile-payments-primary-down.yaml')!;
+    expect(fragile.target.endpoints).to.deep.equal({ checkout: { kind: 'service', service: 'checkout-fragile', port: 80, scheme: 'http' } });
+    expect(fragile.phases).to.deep.equal(robust.phases);
+    expect(fragile.load).to.deep.equal(robust.load);
+    // A guardrail must not turn the expected "failed" into "aborted": it has to outlast the outage.
+    const outage = fragile.phases.find((p) => p.name === 'outage')!;
+    expect(fragile.guardrails.abortIf!.forMs).to.be.above(outage.durationMs);
+  });
+});
+
+/**
+ * End to end: each experiment through the real CLI (local control plane, embedded Toxiproxy,
+ * builtin load). About 30 s each, so only with REBOUND_E2E=1 (.ci/run sets it).
+ */
+describe('shipped experiments, end to end (REBOUND_E2E=1)', function () {
+  this.timeout(120_000);
+  const bin = fileURLToPath(new URL('../../bin/rebound.mjs', import.meta.url));
+  let outRoot: string;
+  before(function () {
+    if (process.env.REBOUND_E2E !== '1') this.skip();
+    outRoot = mkdtempSync(path.join(tmpdir(), 'rebound-shop-e2e-'));
+  });
+  after(() => { if (outRoot) rmSync(outRoot, { recursive: true, force: true }); });
+
+  for (const [file, expected] of Object.entries(EXPECTED)) {
+    it(`${file} → ${expected.verdict}${expected.failedChecks.length ? ` (only: ${expected.failedChecks.join(', ')})` : ''}`, async () => {
+      const out = path.join(outRoot, file.replace('.yaml', ''));
+      const { code, output } = await runCli(bin, ['run', path.join(experimentsDir, file), '--out', out], 110_000);
+      const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as {
+        verdict: string; checks: { name: string; verdict: string; reason?: string }[];
+      };
+      const failed = result.checks.filter((c) => c.verdict !== 'passed');
+      expect(failed.map((c) => c.name), `${file}\n${failed.map((c) => `${c.name}: ${c.reason}`).join('\n')}\n${output}`).to.deep.equal(expected.failedChecks);
+      expect(result.checks.filter((c) => c.verdict === 'failed').length).to.equal(expected.failedChecks.length);
+      expect(result.verdict).to.equal(expected.verdict);
+      expect(code, output).to.equal(expected.exitCode);
+    });
+  }
+});
+
+function runCli(bin: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    const timer = setTimeout(() => { child.kill('SIGINT'); reject(new Error(`rebound ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${output}`)); }, timeoutMs);
+    child.once('exit', (code) => { clearTimeout(timer); resolve({ code, output }); });
+  });
+}
