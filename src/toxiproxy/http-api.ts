@@ -234,10 +234,12 @@ export function createApiListener(collection: ProxyCollection): (req: IncomingMe
     }
     if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return sendText(res, 403, 'User agent not allowed');
 
-    let bodyText: Promise<string> | undefined;
+    // Read the body now, outside the queue: a slow client must not hold up other requests.
+    const bodyText = req.method === 'POST' || req.method === 'PATCH' ? readBody(req) : Promise.resolve('');
+    bodyText.catch(() => {});
     const request: Request = {
       vars: route.vars,
-      body: async () => parseGoJson(await (bodyText ??= readBody(req))),
+      body: async () => parseGoJson(await bodyText),
     };
     serialize(async () => {
       try {

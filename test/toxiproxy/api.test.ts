@@ -246,6 +246,20 @@ describe('toxiproxy HTTP API', function () {
       expect([reset.status, reset.text]).to.deep.equal([204, '']);
     });
 
+    it('keeps answering others while a client stalls halfway through its body', async () => {
+      const stalled = connect(server.port, '127.0.0.1');
+      try {
+        await new Promise<void>((resolve) => stalled.on('connect', resolve));
+        stalled.write(`POST /proxies HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"name":`);
+        await delay(50);
+        const started = Date.now();
+        expect((await create('meanwhile')).status).to.equal(201);
+        expect(Date.now() - started).to.be.below(2000);
+      } finally {
+        stalled.destroy();
+      }
+    });
+
     it('survives a client that disconnects mid-request', async () => {
       await new Promise<void>((resolve) => {
         const s = connect(server.port, '127.0.0.1', () => {
