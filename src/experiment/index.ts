@@ -54,7 +54,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
     shapeIsSuspect: structural.length > 0,
   });
   const issues = [...structural, ...semantic.filter((issue) => !coveredBy(issue.path, structural))];
-  if (issues.length > 0) throw new ValidationError(locate(issues, source, file));
+  if (issues.length > 0 || !experiment) throw new ValidationError(locate(issues, source, file));
   return deepFreeze(experiment);
 }
 

@@ -34,6 +34,16 @@ export class ResolveContext {
     }
   }
 
+  /** Like guard, for a whole section that returns a value: `fallback` when it tripped over a malformed shape. */
+  section<T>(fallback: T, step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      if (!(this.shapeIsSuspect && error instanceof TypeError)) throw error;
+      return fallback;
+    }
+  }
+
   /** Milliseconds of a duration field, or undefined when absent or malformed (the schema reports it). */
   ms(value: unknown): number | undefined {
     if (typeof value !== 'string') return undefined;

@@ -43,7 +43,7 @@ export function resolveReport(ctx: ResolveContext, spec: ReportSpec | undefined)
   for (const secret of ctx.secrets) secrets.add(secret);
   return {
     ...(typeof report.outDir === 'string' ? { outDir: ctx.path(report.outDir) } : {}),
-    formats: report.formats ? [...report.formats] : [...DEFAULT_FORMATS],
+    formats: Array.isArray(report.formats) ? [...report.formats] : [...DEFAULT_FORMATS],
     redactHeaders: [...redact],
     secrets: [...secrets],
   };

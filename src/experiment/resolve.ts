@@ -20,7 +20,7 @@ export interface ResolveInput {
   readonly shapeIsSuspect: boolean;
 }
 
-export function resolveExperiment(input: ResolveInput): { experiment: ResolvedExperiment; issues: readonly RawIssue[] } {
+export function resolveExperiment(input: ResolveInput): { experiment: ResolvedExperiment | undefined; issues: readonly RawIssue[] } {
   const spec = (isRecord(input.value) ? input.value : {}) as ExperimentSpec;
   const probe = new ResolveContext(input.baseDir, input.env, input.shapeIsSuspect, DEFAULT_BUCKET_MS);
   let bucketMs = probe.ms(spec.bucket) ?? DEFAULT_BUCKET_MS;
@@ -31,13 +31,15 @@ export function resolveExperiment(input: ResolveInput): { experiment: ResolvedEx
   const ctx = new ResolveContext(input.baseDir, input.env, input.shapeIsSuspect, bucketMs);
   ctx.issues.push(...probe.issues);
 
-  const target = resolveTarget(ctx, spec.target);
-  const load = resolveLoad(ctx, spec.load, [...new Set([...Object.keys(target.endpoints), ...endpointNamesWithErrors(spec)])]);
-  const phases = resolvePhases(ctx, spec.phases, target, maxPodsKilledOf(spec.guardrails));
+  const target = ctx.section({ endpoints: {} }, () => resolveTarget(ctx, spec.target));
+  const load = ctx.section(undefined, () => resolveLoad(ctx, spec.load, [...new Set([...Object.keys(target.endpoints), ...endpointNamesWithErrors(spec)])]));
+  const phases = ctx.section([], () => resolvePhases(ctx, spec.phases, target, maxPodsKilledOf(spec.guardrails)));
   const plannedMs = phases.reduce((sum, p) => sum + p.durationMs, 0);
-  const checks = resolveChecks(ctx, spec.checks, phases, target, load.servedByHeader);
-  const guardrails = resolveGuardrails(ctx, spec.guardrails, plannedMs);
-  const report = resolveReport(ctx, spec.report);
+  const checks = ctx.section([], () => resolveChecks(ctx, spec.checks, phases, target, load?.servedByHeader));
+  const guardrails = ctx.section({ maxPodsKilled: 1, maxRunMs: plannedMs }, () => resolveGuardrails(ctx, spec.guardrails, plannedMs));
+  const report = ctx.section({ formats: [], redactHeaders: [], secrets: [] }, () => resolveReport(ctx, spec.report));
+  // A load section too malformed to resolve has schema issues, so this experiment is never returned.
+  if (!load) return { experiment: undefined, issues: ctx.issues };
   const metadata = isRecord(spec.metadata) ? spec.metadata : ({} as ExperimentSpec['metadata']);
 
   const experiment: ResolvedExperiment = {
