@@ -44,7 +44,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const reports: FileReport[] = [];
-  for (const file of files) reports.push(await validateFile(file));
+  try {
+    for (const file of files) reports.push(await validateFile(file));
+  } catch (error) {
+    // Not a problem in the file: a bug or an environment failure, reported without a stack trace.
+    process.stderr.write(`rebound validate: could not validate: ${(error as Error).message}\n`);
+    return EXIT.error;
+  }
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
