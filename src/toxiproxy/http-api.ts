@@ -234,21 +234,22 @@ export function createApiListener(collection: ProxyCollection): (req: IncomingMe
     }
     if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return sendText(res, 403, 'User agent not allowed');
 
-    // Read the body now, outside the queue: a slow client must not hold up other requests.
+    // The body is read before the request joins the queue: a slow client holds up no one.
     const bodyText = req.method === 'POST' || req.method === 'PATCH' ? readBody(req) : Promise.resolve('');
-    bodyText.catch(() => {});
-    const request: Request = {
-      vars: route.vars,
-      body: async () => parseGoJson(await bodyText),
-    };
-    serialize(async () => {
-      try {
-        send(res, await handler(collection, request));
-      } catch (error) {
+    bodyText.then(
+      (text) =>
+        serialize(async () => {
+          try {
+            send(res, await handler(collection, { vars: route.vars, body: async () => parseGoJson(text) }));
+          } catch (error) {
+            if (error instanceof ApiError) return sendText(res, error.status, goStringify({ error: error.message, status: error.status }));
+            sendText(res, 500, goStringify({ error: String((error as Error)?.message ?? error), status: 500 }));
+          }
+        }).catch(() => res.destroy()),
+      (error: unknown) => {
         if (error instanceof ApiError) return sendText(res, error.status, goStringify({ error: error.message, status: error.status }));
-        if (req.destroyed || (error instanceof Error && error.message === CLIENT_GONE)) return void res.destroy();
-        sendText(res, 500, goStringify({ error: String((error as Error)?.message ?? error), status: 500 }));
-      }
-    }).catch(() => res.destroy());
+        res.destroy(); // the client went away or stalled past the read timeout
+      },
+    );
   };
 }
