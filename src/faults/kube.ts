@@ -10,6 +10,9 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { InfraError, UsageError } from '../errors.ts';
+import { describeKubeError } from './kube-errors.ts';
+
+export { describeKubeError };
 
 /** The context name the local control plane writes into its kubeconfig. */
 export const LOCAL_CONTEXT = 'rebound-local';
@@ -99,26 +102,5 @@ export async function kubernetesVersion(access: KubeAccess): Promise<string> {
     return info.gitVersion;
   } catch (error) {
     throw new InfraError(`Kubernetes API server ${access.server} (context ${access.context}) is not reachable: ${describeKubeError(error)}`);
-  }
-}
-
-export function describeKubeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const withCode = error as { code?: unknown; body?: unknown; cause?: { code?: string } };
-  if (typeof withCode.code === 'number') {
-    const body = typeof withCode.body === 'string' ? parseStatusMessage(withCode.body) : undefined;
-    return `HTTP ${withCode.code}${body ? `: ${body}` : ''}`;
-  }
-  const cause = withCode.cause?.code;
-  const code = /\b(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)\b/.exec(error.message)?.[1];
-  return cause ?? code ?? error.message;
-}
-
-function parseStatusMessage(body: string): string | undefined {
-  try {
-    const status = JSON.parse(body) as { message?: unknown };
-    return typeof status.message === 'string' ? status.message : undefined;
-  } catch {
-    return body.slice(0, 200) || undefined;
   }
 }

@@ -3,8 +3,10 @@ import type { PodKillFault } from '../experiment/resolved.ts';
 import type { PodKillRecord } from '../result/result.ts';
 import { InfraError, ReboundError } from '../errors.ts';
 import type { FaultContext, FaultInjector, Revert } from './fault-injector.ts';
-import { describeKubeError, type KubeAccess } from './kube.ts';
-import { labelString, type PodWatch } from './pod-watch.ts';
+import type { KubeAccess } from './kube.ts';
+import { describeKubeError } from './kube-errors.ts';
+import { labelString } from './pod-labels.ts';
+import type { PodWatch } from './pod-watch.ts';
 
 /** A kill was refused because it would exceed guardrails.maxPodsKilled. */
 export class PodKillBudgetExceeded extends ReboundError {

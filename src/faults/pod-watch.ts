@@ -20,7 +20,8 @@ import { Watch, type V1Pod } from '@kubernetes/client-node';
 import type { PodKillRecord } from '../result/result.ts';
 import type { RunEvent } from '../timeline/events.ts';
 import type { KubeAccess } from './kube.ts';
-import { describeKubeError } from './kube.ts';
+import { describeKubeError } from './kube-errors.ts';
+import { isPodReady, labelString } from './pod-labels.ts';
 import { InfraError } from '../errors.ts';
 
 type Emit = (event: Omit<RunEvent, 'at'>) => void;
@@ -47,17 +48,6 @@ interface PendingReplacement {
 }
 
 const RESTART_DELAY_MS = 250;
-
-export function labelString(labels: Readonly<Record<string, string>> | undefined): string {
-  return Object.keys(labels ?? {})
-    .sort()
-    .map((key) => `${key}=${labels![key]}`)
-    .join(',');
-}
-
-export function isPodReady(pod: V1Pod): boolean {
-  return pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
-}
 
 function controllerUid(pod: V1Pod): string | undefined {
   const owners = pod.metadata?.ownerReferences ?? [];

@@ -39,6 +39,13 @@ export interface ToxicBody {
   readonly attributes: Readonly<Record<string, number>>;
 }
 
+interface RawRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body?: unknown;
+  readonly repeatOnlyFor4xx?: boolean;
+}
+
 const STATUS_PATTERN = /status code (\d{3})/;
 const REQUEST_TIMEOUT_MS = 5000;
 
@@ -106,13 +113,13 @@ export class ToxiproxyClient {
   }
 
   async setEnabled(name: string, enabled: boolean): Promise<void> {
-    const proxy = await this.requireProxy(name);
-    const body = { enabled, listen: proxy.listen, upstream: proxy.upstream };
     const path = `/proxies/${encodeURIComponent(name)}`;
+    let body: { enabled: boolean; listen: string; upstream: string } | undefined;
     await this.call(`${enabled ? 'enable' : 'disable'} proxy ${name}`, async () => {
       const handle = await this.client.get(name);
+      body = { enabled, listen: handle.listen, upstream: handle.upstream };
       await handle.update(body);
-    }, { method: 'POST', path, body });
+    }, () => (body ? { method: 'POST', path, body } : { method: 'GET', path }));
   }
 
   async addToxic(proxyName: string, toxic: ToxicBody): Promise<void> {
@@ -149,11 +156,13 @@ export class ToxiproxyClient {
   private async call<T>(
     operation: string,
     action: () => Promise<T>,
-    raw: { method: string; path: string; body?: unknown; repeatOnlyFor4xx?: boolean },
+    rawRequest: RawRequest | (() => RawRequest),
   ): Promise<T> {
     try {
       return await action();
     } catch (error) {
+      // Lazily built: the request that failed may depend on what the action read first.
+      const raw = typeof rawRequest === 'function' ? rawRequest() : rawRequest;
       const message = error instanceof Error ? error.message : String(error);
       const status = Number(STATUS_PATTERN.exec(message)?.[1] ?? 0);
       if (status === 0) {

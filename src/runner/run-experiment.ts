@@ -11,7 +11,7 @@ import { InfraError, ReboundError } from '../errors.ts';
 import type { ResolvedExperiment, ResolvedFault } from '../experiment/resolved.ts';
 import type { FaultContext, FaultInjector } from '../faults/fault-injector.ts';
 import { PodKillBudget, PodKillBudgetExceeded, PodKillInjector } from '../faults/pod-kill.ts';
-import { PodWatch } from '../faults/pod-watch.ts';
+import type { PodWatch } from '../faults/pod-watch.ts';
 import { ProxyDownInjector } from '../faults/toxiproxy-down.ts';
 import { ToxicInjector } from '../faults/toxiproxy-toxic.ts';
 import type { LoadDriver, LoadSummary } from '../load/load-driver.ts';
@@ -290,6 +290,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
     await callReporter(() => reporter.onRunStart?.(experiment), (error) => (reportError ??= `reporter failed at run start: ${message(error)}`));
 
     if (target.kube) {
+      const { PodWatch } = await import('../faults/pod-watch.ts');
       const namespaces = new Set([target.kube.namespace, ...experiment.phases.flatMap((phase) => phase.faults.filter((f) => f.kind === 'pod-kill').map((f) => (f as { namespace: string }).namespace))]);
       for (const namespace of namespaces) watches.set(namespace, await PodWatch.start(target.kube.access, namespace, now, emit));
     }

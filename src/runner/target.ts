@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import { InfraError, PreflightError } from '../errors.ts';
-import { kubernetesVersion, loadKubeAccess, type KubeAccess } from '../faults/kube.ts';
+import type { KubeAccess } from '../faults/kube.ts';
 import { ToxiproxyClient } from '../faults/toxiproxy-client.ts';
 import { resolveEndpoint, resolveUpstream, type ServiceResolver } from './addresses.ts';
 
@@ -84,6 +84,8 @@ async function openKubernetes(
 ): Promise<{ kube?: KubeConnection; services: ServiceResolver }> {
   const target = experiment.target.kubernetes;
   if (!target) return { services: { mode: 'none', namespace: 'default' } };
+  // client-node is heavy to load: only runs that use Kubernetes pay for it.
+  const { kubernetesVersion, loadKubeAccess } = await import('../faults/kube.ts');
   if (target.mode === 'local') {
     const { startLocalCluster } = await import('../localcluster/index.ts');
     const dir = await mkdtemp(join(tmpdir(), 'rebound-plane-'));

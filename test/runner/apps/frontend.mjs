@@ -9,7 +9,7 @@ async function call(url, timeoutMs) {
   return response.headers.get('x-served-by') ?? 'unknown';
 }
 
-export function startFrontend({ primary, secondary, timeoutMs = 300, port = 0 }) {
+export function startFrontend({ primary, secondary, timeoutMs = 1000, port = 0 }) {
   const server = createServer(async (req, res) => {
     req.resume();
     for (const upstream of secondary ? [primary, secondary] : [primary]) {

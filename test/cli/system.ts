@@ -1,0 +1,178 @@
+/**
+ * A small system under test on loopback, plus helpers to write experiments and run the real
+ * CLI (`node bin/rebound.mjs`) as a child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+// @ts-expect-error plain .mjs test app without types
+import { startBackend } from '../runner/apps/backend.mjs';
+// @ts-expect-error plain .mjs test app without types
+import { startFrontend } from '../runner/apps/frontend.mjs';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const BIN = join(REPO, 'bin/rebound.mjs');
+
+interface Closable {
+  port: number;
+  url?: string;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** primary + secondary backends; a failover frontend and a fragile one, both calling the primary through `proxyPort`. */
+export interface ShopSystem {
+  readonly primaryPort: number;
+  readonly proxyPort: number;
+  readonly failoverUrl: string;
+  readonly fragileUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startSystem(): Promise<ShopSystem> {
+  const closables: Closable[] = [];
+  try {
+    const primary: Closable = await startBackend({ name: 'primary' });
+    closables.push(primary);
+    const secondary: Closable = await startBackend({ name: 'secondary' });
+    closables.push(secondary);
+    const proxyPort = await freePort();
+    const viaProxy = `http://127.0.0.1:${proxyPort}/`;
+    const failover: Closable = await startFrontend({ primary: viaProxy, secondary: `http://127.0.0.1:${secondary.port}/` });
+    closables.push(failover);
+    const fragile: Closable = await startFrontend({ primary: viaProxy });
+    closables.push(fragile);
+    return {
+      primaryPort: primary.port,
+      proxyPort,
+      failoverUrl: failover.url!,
+      fragileUrl: fragile.url!,
+      close: async () => {
+        for (const closable of closables.reverse()) await closable.close();
+      },
+    };
+  } catch (error) {
+    for (const closable of closables.reverse()) await closable.close();
+    throw error;
+  }
+}
+
+export interface ExperimentOptions {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly toxiproxy: string;
+  readonly primaryPort: number;
+  readonly proxyPort: number;
+  /** YAML for the outage phase's faults list. */
+  readonly faults?: string;
+  readonly outage?: string;
+  readonly checks?: string;
+  readonly guardrails?: string;
+  readonly rate?: string;
+}
+
+/** Experiment YAML: baseline 1 s, outage (2 s default) with the proxy down, recovery 1 s. */
+export function experimentYaml(o: ExperimentOptions): string {
+  return `apiVersion: rebound.dev/v1
+kind: Experiment
+metadata: { name: ${o.name} }
+target:
+  toxiproxy:
+    ${o.toxiproxy}
+    proxies:
+      - { name: primary, listen: 127.0.0.1:${o.proxyPort}, upstream: 127.0.0.1:${o.primaryPort} }
+  endpoints:
+    app: ${o.endpoint}
+load:
+  rate: ${o.rate ?? '40/s'}
+  timeout: 3s
+  requests: [ { url: "{{endpoints.app}}/" } ]
+  servedBy: x-served-by
+phases:
+  - { name: baseline, duration: 1s }
+  - name: outage
+    duration: ${o.outage ?? '2s'}
+    faults: ${o.faults ?? '[ { toxiproxy: { proxy: primary, down: true } } ]'}
+  - { name: recovery, duration: 1s }
+checks:
+${o.checks ?? '  - { name: outage keeps working, successRatio: { phase: outage, min: 0.95 } }'}
+${o.guardrails ? `guardrails: ${o.guardrails}` : ''}
+report: { formats: [json, junit] }
+`;
+}
+
+export class TempDir {
+  private constructor(readonly path: string) {}
+  static async create(): Promise<TempDir> {
+    return new TempDir(await mkdtemp(join(tmpdir(), 'rebound-cli-')));
+  }
+  async write(name: string, text: string): Promise<string> {
+    const file = join(this.path, name);
+    await writeFile(file, text);
+    return file;
+  }
+  join(name: string): string {
+    return join(this.path, name);
+  }
+  remove(): Promise<void> {
+    return rm(this.path, { recursive: true, force: true });
+  }
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Spawns the CLI; `during` gets the child (e.g. to send SIGINT) while it runs. Bounded by `timeoutMs`. */
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; during?: (child: ChildProcess, output: () => string) => void } = {},
+): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`rebound ${args.join(' ')} did not finish within ${options.timeoutMs ?? 90_000} ms\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 90_000);
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code, signal, stdout, stderr });
+    });
+    options.during?.(child, () => stdout + stderr);
+  });
+}
+
+/** Resolves once the output matches, or rejects after `timeoutMs`. */
+export function waitForOutput(output: () => string, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((done, fail) => {
+    const poll = () => {
+      if (pattern.test(output())) return done();
+      if (Date.now() - started > timeoutMs) return fail(new Error(`output never matched ${pattern}:\n${output()}`));
+      setTimeout(poll, 25);
+    };
+    poll();
+  });
+}
