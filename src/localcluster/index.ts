@@ -24,7 +24,8 @@
  *   same write that makes it not Ready (deletionTimestamp included); with none Ready a
  *   connection is reset at once. Established connections stay where they are.
  * - Probes honour the manifest's timings (default period 10 s): use `periodSeconds: 1` for
- *   local runs. Fractional seconds are accepted locally (a real API server rejects them).
+ *   local runs, or the pod annotation `rebound.dev/probe-period-ms: "100"` (ignored by real
+ *   clusters) for sub-second probing. Fractional periodSeconds break kubectl; do not use them.
  * - CrashLoopBackOff back-off starts at 1 s and doubles up to 30 s (real kubelet: 10 s/5 min).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -50,6 +51,7 @@ import { ServiceProxy } from './service-proxy.ts';
 export { CONTEXT_NAME } from './kubeconfig.ts';
 export { SERVICE_LOCAL_PORT_ANNOTATION, SERVICE_LOCAL_PORTS_ANNOTATION } from './service-proxy.ts';
 export { POD_LOCAL_PORT_ANNOTATION } from './kubelet/port-mapping.ts';
+export { PROBE_PERIOD_ANNOTATION } from './kubelet/pod-runtime.ts';
 
 export interface LocalServiceAddress {
   readonly namespace: string;

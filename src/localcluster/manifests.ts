@@ -73,6 +73,8 @@ export async function loadManifests(paths: readonly string[]): Promise<ManifestO
   return objects;
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 const APPLY_ORDER = ['Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'Secret', 'ConfigMap', 'Service'];
 
 function rank(object: KubeObject): number {
@@ -98,6 +100,8 @@ export function applyManifests(core: ApiCore, manifests: readonly ManifestObject
       continue;
     }
     const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
+    // as `kubectl apply` would, so that a later `kubectl apply` three-way merges without warnings
+    object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [LAST_APPLIED]: `${JSON.stringify(object)}\n` };
     const version = object.apiVersion!.includes('/') ? object.apiVersion!.split('/')[1]! : object.apiVersion!;
     try {
       try {

@@ -32,6 +32,9 @@ interface Terminated {
   containerID?: string;
 }
 
+/** Pod annotation overriding every probe's period locally, in ms (periodSeconds is an integer ≥ 1 for kubectl). */
+export const PROBE_PERIOD_ANNOTATION = 'rebound.dev/probe-period-ms';
+
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGABRT: 6, SIGSEGV: 11 };
 /** A container that ran this long before exiting starts its back-off from the beginning again. */
 const BACKOFF_RESET_AFTER_MS = 10_000;
@@ -353,7 +356,8 @@ export class PodRuntime {
     const liveness = container.spec.livenessProbe;
     if (!readiness) container.ready = true;
     const schedule = (probe: any, onResult: (ok: boolean, message: string) => void) => {
-      const periodMs = Math.max(20, Number(probe.periodSeconds ?? 10) * 1000);
+      const override = Number(pod?.metadata.annotations?.[PROBE_PERIOD_ANNOTATION]);
+      const periodMs = Math.max(20, override > 0 ? override : Number(probe.periodSeconds ?? 10) * 1000);
       const port = resolvePodPort(podSpec, this.localPort, probe.httpGet?.port ?? probe.tcpSocket?.port);
       const tick = async () => {
         if (container.probesStopped) return;
