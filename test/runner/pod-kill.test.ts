@@ -1,0 +1,136 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadExperiment } from '../../src/experiment/index.ts';
+import { PreflightError } from '../../src/errors.ts';
+import { runExperiment } from '../../src/runner/run-experiment.ts';
+import { descendantProcessGroups } from '../../src/runner/process-groups.ts';
+import type { RunEvent } from '../../src/timeline/events.ts';
+import { expectRejection } from './helpers.ts';
+
+const BACKEND = resolve(import.meta.dirname, 'apps/backend.mjs');
+
+const manifests = `apiVersion: v1
+kind: Namespace
+metadata: { name: rbtest }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: rbtest }
+spec:
+  selector: { app: web }
+  ports: [ { name: http, port: 80, targetPort: http } ]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: rbtest }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: web
+          image: unused
+          command: [node, ${JSON.stringify(BACKEND)}]
+          ports: [ { name: http, containerPort: 8080 } ]
+          readinessProbe:
+            httpGet: { path: /, port: http }
+            periodSeconds: 0.2
+            failureThreshold: 1
+`;
+
+function experiment(name: string, selector: string): string {
+  return `apiVersion: rebound.dev/v1
+kind: Experiment
+metadata: { name: ${name} }
+target:
+  kubernetes: { local: ./manifests, namespace: rbtest }
+  endpoints: { web: service/web:80 }
+load:
+  rate: 20/s
+  timeout: 2s
+  requests: [ { url: "{{endpoints.web}}/" } ]
+  servedBy: x-served-by
+phases:
+  - { name: baseline, duration: 1s }
+  - name: kill
+    duration: 1s
+    faults: [ { podKill: { selector: ${selector}, count: 1, gracePeriod: 0s } } ]
+  - { name: recovery, duration: 4s }
+checks:
+  - { name: two web pods ready again, podsReady: { selector: app=web, count: 2, within: 5s, after: kill } }
+guardrails: { maxPodsKilled: 1 }
+report: { formats: [json] }
+`;
+}
+
+describe('runner: pod kill on the local control plane', function () {
+  this.timeout(90_000);
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rebound-podkill-'));
+    await mkdir(join(dir, 'manifests'));
+    await writeFile(join(dir, 'manifests/web.yaml'), manifests);
+    await writeFile(join(dir, 'kill.yaml'), experiment('kill-web', 'app=web'));
+    await writeFile(join(dir, 'nomatch.yaml'), experiment('no-match', 'app=nothing'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('kills one pod, and the watch records its replacement being created and becoming Ready', async () => {
+    const loaded = await loadExperiment(join(dir, 'kill.yaml'));
+    const seen: RunEvent[] = [];
+    const journalPath = join(dir, 'journal.json');
+    const outcome = await runExperiment({
+      experiment: loaded,
+      file: 'kill.yaml',
+      outDir: join(dir, 'out'),
+      journalPath,
+      signals: false,
+      reporter: { name: 'probe', onEvent: (event) => void seen.push(event) },
+    });
+    const result = outcome.result!;
+    expect(result.environment.kubernetes).to.include({ local: true, context: 'rebound-local', namespace: 'rbtest' });
+    expect(result.environment.kubernetes?.version).to.be.a('string');
+    const fault = result.faults[0]!;
+    expect(fault.kind).to.equal('pod-kill');
+    expect(fault.pods, JSON.stringify(result.events, null, 1)).to.have.length(1);
+    const kill = fault.pods![0]!;
+    expect(kill.pod).to.match(/^web-/);
+    expect(kill.replacement).to.match(/^web-/).and.not.equal(kill.pod);
+    expect(kill.replacementCreatedMs).to.be.at.least(kill.deletedMs);
+    expect(kill.replacementReadyMs).to.be.at.least(kill.replacementCreatedMs!);
+
+    const deleted = result.events.find((event) => event.kind === 'pod-deleted');
+    expect(deleted?.data).to.include({ pod: kill.pod, namespace: 'rbtest', killed: true });
+    expect(String(deleted?.data?.labels)).to.match(/(^|,)app=web(,|$)/);
+    const created = result.events.find((event) => event.kind === 'pod-created' && event.data?.replaces === kill.pod);
+    expect(created?.data?.pod).to.equal(kill.replacement);
+    const ready = result.events.find((event) => event.kind === 'pod-ready' && event.data?.pod === kill.replacement);
+    expect(ready?.atMs).to.equal(kill.replacementReadyMs);
+
+    expect(result.checks[0]).to.include({ kind: 'podsReady', verdict: 'passed' });
+    expect(result.verdict).to.equal('passed');
+    expect(outcome.exitCode).to.equal(0);
+    expect(seen.map((event) => event.kind)).to.include.members(['pod-deleted', 'pod-created', 'pod-ready']);
+    expect(existsSync(journalPath), 'journal removed after a clean run').to.equal(false);
+    expect(await descendantProcessGroups(), 'no pod process outlives the run').to.deep.equal([]);
+  });
+
+  it('a selector that matches no pod fails preflight, naming namespace and selector', async () => {
+    const loaded = await loadExperiment(join(dir, 'nomatch.yaml'));
+    await expectRejection(
+      runExperiment({ experiment: loaded, file: 'nomatch.yaml', outDir: join(dir, 'out2'), journalPath: join(dir, 'journal2.json'), dryRun: true, signals: false }),
+      PreflightError,
+      /no pod matches selector app=nothing in namespace rbtest/,
+    );
+    expect(await descendantProcessGroups()).to.deep.equal([]);
+  });
+});
