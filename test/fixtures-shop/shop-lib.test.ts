@@ -93,7 +93,41 @@ describe('shop: outlier detector', () => {
     expect(ejectionLength()).to.equal(2000);
     expect(ejectionLength()).to.equal(2500);
     expect(ejectionLength()).to.equal(2500);
-    expect(events).to.deep.equal(['a:1000', 'a:back', 'a:2000', 'a:back', 'a:2500', 'a:back', 'a:2500', 'a:back']);
+    // Each expiry leads to probation; the probe failing (the next recordFailure) re-ejects at once.
+    expect(events).to.deep.equal(['a:1000', 'a:2000', 'a:2500', 'a:2500']);
+  });
+
+  it('after expiry admits one probe at a time; its success returns the upstream to the pool', () => {
+    const clock = manualClock();
+    const events: string[] = [];
+    const d = new OutlierDetector(['a', 'b'], { consecutiveFailures: 2, baseEjectionMs: 1000, now: clock.now, onChange: (e) => events.push(`${e.upstream}:${e.ejected ? 'out' : 'back'}`) });
+    d.recordFailure('a');
+    d.recordFailure('a');
+    clock.advance(1000);
+    expect(d.isEjected('a')).to.equal(false); // probation: a probe may go
+    d.recordAttempt('a');
+    expect(d.isEjected('a')).to.equal(true); // ...but only one while it is in flight
+    expect(d.ejected()).to.deep.equal([]); // probation is not ejection
+    d.recordSuccess('a');
+    expect(d.isEjected('a')).to.equal(false);
+    d.recordAttempt('a');
+    d.recordAttempt('a');
+    expect(d.isEjected('a')).to.equal(false); // back in the pool: no limit
+    expect(events).to.deep.equal(['a:out', 'a:back']);
+  });
+
+  it('a failed probe ejects again at once, for longer, without waiting for a new streak', () => {
+    const clock = manualClock();
+    const d = new OutlierDetector(['a', 'b'], { consecutiveFailures: 5, baseEjectionMs: 1000, maxEjectionMs: 5000, now: clock.now });
+    for (let i = 0; i < 5; i++) d.recordFailure('a');
+    clock.advance(1000);
+    expect(d.isEjected('a')).to.equal(false);
+    d.recordAttempt('a');
+    expect(d.recordFailure('a')).to.equal(true);
+    clock.advance(1999);
+    expect(d.isEjected('a')).to.equal(true);
+    clock.advance(1);
+    expect(d.isEjected('a')).to.equal(false);
   });
 
   it('forgives one ejection per base period of health', () => {
@@ -246,5 +280,18 @@ describe('shop: configuration', () => {
     expect(upstreamUrl('P_URL', 'payments-secondary', { P_URL: 'http://127.0.0.1:21182' })).to.equal('http://127.0.0.1:21182');
     expect(serviceUrl('payments-secondary', { PAYMENTS_SECONDARY_SERVICE_HOST: '127.0.0.1', PAYMENTS_SECONDARY_SERVICE_PORT: '21182' })).to.equal('http://127.0.0.1:21182');
     expect(serviceUrl('payments-secondary', {})).to.equal('http://payments-secondary');
+  });
+});
+
+describe('shop: JSDoc types', () => {
+  it('type-check, and the .d.mts files the TypeScript tests import match the JavaScript', async function () {
+    this.timeout(20_000);
+    const { execFile } = await import('node:child_process');
+    const script = new URL('../../fixtures/shop/scripts/declarations.mjs', import.meta.url).pathname;
+    const outcome = await new Promise<{ code: number; output: string }>((resolve) => {
+      execFile(process.execPath, [script, '--check'], (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }));
+    });
+    expect(outcome, outcome.output).to.deep.equal({ code: 0, output: 'declarations are current\n' });
   });
 });
