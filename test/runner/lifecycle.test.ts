@@ -1,0 +1,225 @@
+/**
+ * The lifecycle in-process: embedded Toxiproxy (real), a FAKE load driver (named as such: it
+ * produces samples on the run clock without HTTP, so that the lifecycle is tested in isolation)
+ * and instrumented injectors wrapping the real ones.
+ */
+import { expect } from 'chai';
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseExperiment } from '../../src/experiment/index.ts';
+import type { ResolvedExperiment, ResolvedFault } from '../../src/experiment/resolved.ts';
+import type { FaultInjector } from '../../src/faults/fault-injector.ts';
+import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
+import { ToxicInjector } from '../../src/faults/toxiproxy-toxic.ts';
+import { ProxyDownInjector } from '../../src/faults/toxiproxy-down.ts';
+import type { LoadDriver } from '../../src/load/load-driver.ts';
+import { readJournal } from '../../src/runner/journal.ts';
+import { runExperiment, type RunExperimentOptions } from '../../src/runner/run-experiment.ts';
+import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
+
+/** FAKE load driver: one successful sample every 10 ms on the run clock. */
+function fakeDriver(): LoadDriver {
+  return {
+    name: 'fake',
+    run(_load, options) {
+      return new Promise((resolve) => {
+        let scheduled = 0;
+        const timer = setInterval(() => {
+          const now = options.now();
+          if (now >= options.durationMs || options.signal.aborted) {
+            clearInterval(timer);
+            resolve({ driver: 'fake', scheduled, dropped: 0 });
+            return;
+          }
+          scheduled++;
+          options.onSample({ scheduledMs: now, sentMs: now, endMs: now + 1, ok: true });
+        }, 10);
+      });
+    },
+  };
+}
+
+describe('runner: lifecycle (embedded Toxiproxy, FAKE load driver)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let endpoint: Server;
+  let endpointUrl: string;
+  let listenPort: number;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rebound-lifecycle-'));
+    endpoint = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    endpointUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`;
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    listenPort = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => endpoint.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function experiment(toxiproxyUrl: string): ResolvedExperiment {
+    return parseExperiment(
+      `apiVersion: rebound.dev/v1
+kind: Experiment
+metadata: { name: lifecycle }
+target:
+  toxiproxy:
+    url: ${toxiproxyUrl}
+    proxies: [ { name: p, listen: 127.0.0.1:${listenPort}, upstream: 127.0.0.1:${(endpoint.address() as AddressInfo).port} } ]
+  endpoints: { app: ${endpointUrl} }
+load: { rate: 100/s, requests: [ { url: "{{endpoints.app}}/" } ] }
+phases:
+  - { name: baseline, duration: 500ms }
+  - name: outage
+    duration: 1s
+    faults:
+      - { toxiproxy: { proxy: p, toxic: latency, attributes: { latency: 1 } } }
+      - { toxiproxy: { proxy: p, toxic: latency, attributes: { latency: 2 } } }
+      - { toxiproxy: { proxy: p, down: true } }
+  - { name: recovery, duration: 500ms }
+checks:
+  - { name: baseline ok, successRatio: { phase: baseline, min: 0.9 } }
+report: { formats: [json] }
+`,
+      join(dir, 'lifecycle.yaml'),
+    );
+  }
+
+  let toxiproxy: ToxiproxyServer;
+  let client: ToxiproxyClient;
+  beforeEach(async () => {
+    toxiproxy = await startToxiproxy({ port: 0 });
+    client = new ToxiproxyClient(toxiproxy.url);
+    // As on a real Toxiproxy: the proxy exists before the run and outlives it.
+    await client.createProxy({ name: 'p', listen: `127.0.0.1:${listenPort}`, upstream: `127.0.0.1:${(endpoint.address() as AddressInfo).port}` });
+  });
+  afterEach(async () => {
+    await toxiproxy.close();
+  });
+
+  /** Real injectors, instrumented: what the journal held at apply time, and revert order. */
+  function instrumented(journalPath: string, log: string[], options: { failApply?: string } = {}) {
+    const wrap = <F extends ResolvedFault>(inner: FaultInjector<F>): FaultInjector<F> => ({
+      kind: inner.kind,
+      describe: (fault) => inner.describe(fault),
+      plan(fault) {
+        const revert = inner.plan(fault);
+        return {
+          record: revert.record,
+          async run() {
+            log.push(`revert ${fault.id}`);
+            await revert.run();
+          },
+        };
+      },
+      async apply(fault, context) {
+        const journal = await readJournal(journalPath);
+        log.push(`apply ${fault.id} journaled=${journal?.entries.some((entry) => entry.faultId === fault.id) ?? false}`);
+        if (options.failApply === fault.id) throw new Error('injected failure');
+        await inner.apply(fault, context);
+      },
+    });
+    return { toxic: wrap(new ToxicInjector(client)) as FaultInjector, 'proxy-down': wrap(new ProxyDownInjector(client)) as FaultInjector };
+  }
+
+  async function run(extra: Partial<RunExperimentOptions>, journalPath: string) {
+    return runExperiment({
+      experiment: experiment(toxiproxy.url),
+      file: 'lifecycle.yaml',
+      outDir: join(dir, 'out'),
+      journalPath,
+      signals: false,
+      loadDriver: fakeDriver(),
+      ...extra,
+    });
+  }
+
+  async function expectClean(): Promise<void> {
+    const proxy = await client.findProxy('p');
+    expect(proxy?.enabled).to.equal(true);
+    expect(proxy?.toxics).to.deep.equal([]);
+  }
+
+  it('journals each fault before applying it and reverts a phase LIFO at its end', async () => {
+    const journalPath = join(dir, 'j1.json');
+    const log: string[] = [];
+    const outcome = await run({ injectors: instrumented(journalPath, log) }, journalPath);
+    expect(log).to.deep.equal([
+      'apply outage/0 journaled=true',
+      'apply outage/1 journaled=true',
+      'apply outage/2 journaled=true',
+      'revert outage/2',
+      'revert outage/1',
+      'revert outage/0',
+    ]);
+    expect(outcome.exitCode).to.equal(0);
+    const faults = outcome.result!.faults;
+    expect(faults.map((fault) => fault.revertedMs! >= fault.appliedMs!)).to.deep.equal([true, true, true]);
+    expect(faults[0]!.appliedMs).to.be.within(450, 1000);
+    expect(faults[0]!.revertedMs).to.be.within(1450, 2200);
+    expect(await readJournal(journalPath)).to.equal(undefined);
+    await expectClean();
+  });
+
+  it('a fault that cannot be applied: verdict error, exit 4, the others still reverted', async () => {
+    const journalPath = join(dir, 'j2.json');
+    const log: string[] = [];
+    const outcome = await run({ injectors: instrumented(journalPath, log, { failApply: 'outage/1' }) }, journalPath);
+    expect(outcome.result!.verdict).to.equal('error');
+    expect(outcome.exitCode).to.equal(4);
+    expect(outcome.result!.error?.message).to.match(/outage\/1: injected failure/);
+    expect(outcome.result!.faults[1]!.applyError).to.equal('injected failure');
+    expect(log.filter((line) => line.startsWith('revert'))).to.deep.equal(['revert outage/1', 'revert outage/0']);
+    await expectClean();
+  });
+
+  it('SIGINT during a fault: reverted, interrupted, exit 130', async () => {
+    const journalPath = join(dir, 'j3.json');
+    const source = new EventEmitter();
+    const outcome = await run(
+      {
+        signals: source as never,
+        observer: {
+          onEvent: (event) => {
+            if (event.kind === 'fault-applied' && event.faultId === 'outage/2') setTimeout(() => source.emit('SIGINT', 'SIGINT'), 50);
+          },
+        },
+      },
+      journalPath,
+    );
+    expect(outcome.exitCode).to.equal(130);
+    expect(outcome.result!.interrupted).to.equal(true);
+    expect(outcome.result!.durationMs).to.be.lessThan(1500);
+    expect(outcome.result!.events.some((event) => event.kind === 'interrupted')).to.equal(true);
+    expect(outcome.result!.faults.every((fault) => fault.revertedAt !== undefined)).to.equal(true);
+    expect(source.listenerCount('SIGINT')).to.equal(0);
+    await expectClean();
+  });
+
+  it('a reporter that throws makes the run exit 4 with the measured verdict kept', async () => {
+    const journalPath = join(dir, 'j4.json');
+    const outcome = await run(
+      {
+        reporter: {
+          name: 'broken',
+          onRunEnd: () => {
+            throw new Error('disk full');
+          },
+        },
+      },
+      journalPath,
+    );
+    expect(outcome.result!.verdict).to.equal('passed');
+    expect(outcome.exitCode).to.equal(4);
+    expect(outcome.reportError).to.match(/disk full/);
+    await expectClean();
+  });
+});
