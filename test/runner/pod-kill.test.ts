@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadExperiment } from '../../src/experiment/index.ts';
 import { PreflightError } from '../../src/errors.ts';
 import { runExperiment } from '../../src/runner/run-experiment.ts';
@@ -10,39 +10,8 @@ import { descendantProcessGroups } from '../../src/runner/process-groups.ts';
 import type { RunEvent } from '../../src/timeline/events.ts';
 import { expectRejection } from './helpers.ts';
 
-const BACKEND = resolve(import.meta.dirname, 'apps/backend.mjs');
+import { WEB_MANIFESTS } from './web-manifests.ts';
 
-const manifests = `apiVersion: v1
-kind: Namespace
-metadata: { name: rbtest }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: rbtest }
-spec:
-  selector: { app: web }
-  ports: [ { name: http, port: 80, targetPort: http } ]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: rbtest }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: unused
-          command: [node, ${JSON.stringify(BACKEND)}]
-          ports: [ { name: http, containerPort: 8080 } ]
-          readinessProbe:
-            httpGet: { path: /, port: http }
-            periodSeconds: 0.2
-            failureThreshold: 1
-`;
 
 function experiment(name: string, selector: string): string {
   return `apiVersion: rebound.dev/v1
@@ -76,7 +45,7 @@ describe('runner: pod kill on the local control plane', function () {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rebound-podkill-'));
     await mkdir(join(dir, 'manifests'));
-    await writeFile(join(dir, 'manifests/web.yaml'), manifests);
+    await writeFile(join(dir, 'manifests/web.yaml'), WEB_MANIFESTS);
     await writeFile(join(dir, 'kill.yaml'), experiment('kill-web', 'app=web'));
     await writeFile(join(dir, 'nomatch.yaml'), experiment('no-match', 'app=nothing'));
   });

@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WEB_MANIFESTS } from '../runner/web-manifests.ts';
+import { runCli, TempDir, waitForOutput } from './system.ts';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('rebound cleanup after a SIGKILLed run on the local control plane', function () {
+  this.timeout(120_000);
+  let dir: TempDir;
+  let groups: number[] = [];
+
+  before(async () => {
+    dir = await TempDir.create();
+  });
+  after(async () => {
+    for (const group of groups) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // already gone: what the test expects
+      }
+    }
+    await dir?.remove();
+  });
+
+  it('kills the pod processes the dead run left behind and removes the journal', async () => {
+    await mkdir(dir.join('manifests'));
+    await writeFile(dir.join('manifests/web.yaml'), WEB_MANIFESTS);
+    const file = await dir.write(
+      'orphans.yaml',
+      `apiVersion: rebound.dev/v1
+kind: Experiment
+metadata: { name: orphans }
+target:
+  kubernetes: { local: ./manifests, namespace: rbtest }
+  endpoints: { web: service/web:80 }
+load: { rate: 10/s, requests: [ { url: "{{endpoints.web}}/" } ] }
+phases: [ { name: steady, duration: 20s } ]
+checks: [ { successRatio: { phase: steady, min: 0.9 } } ]
+report: { formats: [json] }
+`,
+    );
+    const journal = dir.join('journal.json');
+    const run = await runCli(['run', file, '--out', dir.join('out'), '--journal', journal], {
+      during: (child, output) => {
+        waitForOutput(output, /phase steady started/).then(
+          () => child.kill('SIGKILL'),
+          () => child.kill('SIGKILL'),
+        );
+      },
+    });
+    expect(run.signal).to.equal('SIGKILL');
+    const document = JSON.parse(await readFile(journal, 'utf8')) as { infrastructure: { podProcessGroups?: number[]; localPlaneUrl?: string } };
+    groups = document.infrastructure.podProcessGroups ?? [];
+    expect(document.infrastructure.localPlaneUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(groups).to.have.length(2);
+    expect(groups.every(alive), 'the pods outlived the killed run').to.equal(true);
+
+    const cleanup = await runCli(['cleanup', '--journal', journal]);
+    expect(cleanup.code, cleanup.stderr).to.equal(0);
+    expect(cleanup.stdout.match(/killed\s+local pod process group \d+/g)).to.have.length(2);
+    const deadline = Date.now() + 5000;
+    while (groups.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(groups.filter(alive)).to.deep.equal([]);
+    expect(existsSync(journal)).to.equal(false);
+  });
+});
