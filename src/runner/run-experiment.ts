@@ -108,12 +108,18 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
     cause = { kind, reason };
     controller.abort(new Error(reason));
   };
+  // A second signal stops waiting for the load's drain (reverts still all run).
+  let hurried: () => void = () => undefined;
+  const hurry = new Promise<void>((resolve) => (hurried = resolve));
   const signals =
     options.signals === false
       ? undefined
       : watchSignals((reason) => abort('signal', reason), {
           source: options.signals || undefined,
-          onHurry: () => observer.onNote?.('second interrupt: reverting what is applied, then exiting'),
+          onHurry: () => {
+            observer.onNote?.('second interrupt: reverting what is applied, then exiting without waiting for the load to drain');
+            hurried();
+          },
         });
   const runStartWall = new Date();
   const deadline = setTimeout(() => abort('guardrail', `maxDuration ${experiment.guardrails.maxRunMs} ms reached`), experiment.guardrails.maxRunMs);
@@ -357,7 +363,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
         if (controller.signal.aborted) break;
       }
       if (controller.signal.aborted) loadEndMs = Math.min(plannedMs, now());
-      await loadPromise;
+      await Promise.race([loadPromise, hurry]);
     } catch (error) {
       fail('harness', error);
     } finally {
@@ -366,7 +372,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       // Whatever happened: stop load, revert every fault still applied (LIFO).
       if (!controller.signal.aborted && stack.size > 0) observer.onNote?.('reverting faults still applied');
       await revertFaults(stack.ids());
-      await loadPromise;
+      await Promise.race([loadPromise, hurry]);
       emit({ kind: 'load-stopped', atMs: now(), message: 'load stopped' });
       if (refreshTimer) clearTimeout(refreshTimer);
       for (const watch of watches.values()) watch.stop();

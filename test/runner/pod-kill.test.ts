@@ -13,7 +13,7 @@ import { expectRejection } from './helpers.ts';
 import { WEB_MANIFESTS } from './web-manifests.ts';
 
 
-function experiment(name: string, selector: string): string {
+function experiment(name: string, selector: string, extra: { every?: string; maxPodsKilled?: number; percent?: number } = {}): string {
   return `apiVersion: rebound.dev/v1
 kind: Experiment
 metadata: { name: ${name} }
@@ -29,11 +29,11 @@ phases:
   - { name: baseline, duration: 1s }
   - name: kill
     duration: 1s
-    faults: [ { podKill: { selector: ${selector}, count: 1, gracePeriod: 0s } } ]
+    faults: [ { podKill: { selector: ${selector}, ${extra.percent ? `percent: ${extra.percent}` : 'count: 1'}, gracePeriod: 0s${extra.every ? `, every: ${extra.every}` : ''} } } ]
   - { name: recovery, duration: 4s }
 checks:
   - { name: two web pods ready again, podsReady: { selector: app=web, count: 2, within: 5s, after: kill } }
-guardrails: { maxPodsKilled: 1 }
+guardrails: { maxPodsKilled: ${extra.maxPodsKilled ?? 1} }
 report: { formats: [json] }
 `;
 }
@@ -48,6 +48,8 @@ describe('runner: pod kill on the local control plane', function () {
     await writeFile(join(dir, 'manifests/web.yaml'), WEB_MANIFESTS);
     await writeFile(join(dir, 'kill.yaml'), experiment('kill-web', 'app=web'));
     await writeFile(join(dir, 'nomatch.yaml'), experiment('no-match', 'app=nothing'));
+    await writeFile(join(dir, 'repeat.yaml'), experiment('repeat', 'app=web', { every: '400ms', maxPodsKilled: 3 }));
+    await writeFile(join(dir, 'over.yaml'), experiment('over', 'app=web', { percent: 100, maxPodsKilled: 1 }));
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -101,5 +103,27 @@ describe('runner: pod kill on the local control plane', function () {
       /no pod matches selector app=nothing in namespace rbtest/,
     );
     expect(await descendantProcessGroups()).to.deep.equal([]);
+  });
+
+  it('--dry-run lists the pods a kill would touch and how often; a percentage that turns out over maxPodsKilled fails preflight', async () => {
+    const plan = await runExperiment({
+      experiment: await loadExperiment(join(dir, 'repeat.yaml')),
+      file: 'repeat.yaml',
+      outDir: join(dir, 'out3'),
+      journalPath: join(dir, 'journal3.json'),
+      dryRun: true,
+      signals: false,
+    });
+    expect(plan.result).to.equal(undefined);
+    expect(plan.plan.faults[0]!.pods).to.include({ perKill: 1, kills: 3 });
+    expect(plan.plan.faults[0]!.pods!.matching).to.have.length(2);
+    expect(plan.planText).to.match(/pods matching now: web-\S+, web-\S+/);
+    expect(plan.planText).to.match(/kills 1 pod\(s\) 3 times/);
+    expect(existsSync(join(dir, 'journal3.json'))).to.equal(false);
+    await expectRejection(
+      runExperiment({ experiment: await loadExperiment(join(dir, 'over.yaml')), file: 'over.yaml', outDir: join(dir, 'out4'), journalPath: join(dir, 'journal4.json'), dryRun: true, signals: false }),
+      PreflightError,
+      /would kill up to 2 pods but guardrails.maxPodsKilled is 1/,
+    );
   });
 });
