@@ -199,7 +199,7 @@ function reportFailure(error: unknown, errorLine: (text: string) => void): numbe
   }
   if (error instanceof RunInterruptedBeforeStart) {
     errorLine(`${error.message} before load started; nothing was injected`);
-    return EXIT.interrupted;
+    return error.by === 'guardrail' ? EXIT.aborted : EXIT.interrupted;
   }
   if (error instanceof InfraError) {
     errorLine(error.message);

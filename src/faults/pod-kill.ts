@@ -109,7 +109,7 @@ export class PodKillInjector implements FaultInjector<PodKillFault> {
 
   async apply(fault: PodKillFault, context: FaultContext): Promise<void> {
     this.stoppedFaults.delete(fault.id);
-    await this.killOnce(fault, context);
+    await this.killOnce(fault, context, false);
     if (fault.everyMs) this.scheduleRepeat(fault, context);
   }
 
@@ -133,7 +133,7 @@ export class PodKillInjector implements FaultInjector<PodKillFault> {
     const timer = setTimeout(() => {
       this.repeats.delete(fault.id);
       if (this.stoppedFaults.has(fault.id) || context.signal.aborted) return;
-      this.killOnce(fault, context).then(
+      this.killOnce(fault, context, true).then(
         () => this.scheduleRepeat(fault, context),
         (error: unknown) => this.options.onRepeatError(fault, error),
       );
@@ -142,9 +142,14 @@ export class PodKillInjector implements FaultInjector<PodKillFault> {
     this.repeats.set(fault.id, timer);
   }
 
-  private async killOnce(fault: PodKillFault, context: FaultContext): Promise<void> {
+  private async killOnce(fault: PodKillFault, context: FaultContext, repeat: boolean): Promise<void> {
     const pods = await this.candidates(fault);
     const count = killCount(fault, pods.length);
+    if (count === 0 && repeat) {
+      // Every matching pod is already gone (replacements not created yet): skip this round.
+      context.emit({ kind: 'note', atMs: context.now(), message: `pod kill ${fault.id}: no pod matches ${fault.selector} in ${fault.namespace} right now; round skipped`, faultId: fault.id, phase: fault.phase });
+      return;
+    }
     if (count === 0) {
       throw new InfraError(`no pod matches ${fault.selector} in namespace ${fault.namespace}; nothing to kill`);
     }

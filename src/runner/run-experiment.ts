@@ -201,7 +201,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
         reportError ??= `reporter failed on event ${full.kind}: ${message(error)}`;
       }
       observer.onEvent?.(full);
-      if (full.kind === 'pod-created' && target?.kube?.localPlaneUrl && !refreshTimer) {
+      if ((full.kind === 'pod-created' || full.kind === 'pod-ready') && target?.kube?.localPlaneUrl && !refreshTimer) {
         // Replacement pods are new processes: keep the journal's list current for `cleanup`.
         refreshTimer = setTimeout(() => {
           refreshTimer = undefined;
@@ -454,12 +454,19 @@ async function closeTarget(target: OpenTarget, onError: (error: unknown) => void
 }
 
 function throwIfInterrupted(signal: AbortSignal, cause: AbortCause | undefined): void {
-  if (signal.aborted) throw new RunInterruptedBeforeStart(cause?.reason ?? 'interrupted');
+  if (signal.aborted) throw new RunInterruptedBeforeStart(cause?.reason ?? 'interrupted', cause?.kind === 'guardrail' ? 'guardrail' : 'signal');
 }
 
 /** SIGINT/SIGTERM or a deadline arrived before load started: nothing was injected. */
 export class RunInterruptedBeforeStart extends ReboundError {
   override readonly name = 'RunInterruptedBeforeStart';
+  constructor(
+    message: string,
+    /** 'signal' → exit 130; 'guardrail' (maxDuration during setup) → exit 3. */
+    readonly by: 'signal' | 'guardrail',
+  ) {
+    super(message);
+  }
 }
 
 async function defaultDriver(experiment: ResolvedExperiment): Promise<LoadDriver> {

@@ -126,4 +126,23 @@ describe('runner: pod kill on the local control plane', function () {
       /would kill up to 2 pods but guardrails.maxPodsKilled is 1/,
     );
   });
+
+  it('`every` repeats the kill within the phase and stops at its end', async () => {
+    const outcome = await runExperiment({
+      experiment: await loadExperiment(join(dir, 'repeat.yaml')),
+      file: 'repeat.yaml',
+      outDir: join(dir, 'out5'),
+      journalPath: join(dir, 'journal5.json'),
+      signals: false,
+    });
+    const fault = outcome.result!.faults[0]!;
+    const kills = fault.pods ?? [];
+    // Rounds at 0, 400 and 800 ms into the 1 s phase; a round finding no pod is skipped.
+    expect(kills.length, JSON.stringify(outcome.result!.events.filter((e) => e.faultId), null, 1)).to.be.within(2, 3);
+    expect(new Set(kills.map((kill) => kill.pod)).size).to.equal(kills.length);
+    expect(kills.every((kill) => kill.deletedMs <= fault.revertedMs!)).to.equal(true);
+    const killEvents = outcome.result!.events.filter((event) => event.kind === 'pod-deleted' && event.data?.killed === true);
+    expect(killEvents).to.have.length(kills.length);
+    expect(outcome.result!.verdict).to.equal('passed');
+  });
 });
