@@ -6,6 +6,7 @@ import type { PodKillFault, ResolvedExperiment, ResolvedFault } from '../experim
 import { PreflightError, UsageError } from '../errors.ts';
 import { killCount, pickPods, type PodKillInjector } from '../faults/pod-kill.ts';
 import type { OpenTarget } from './target.ts';
+import { connectableListen } from './addresses.ts';
 
 export interface FaultPlan {
   readonly id: string;
@@ -26,6 +27,10 @@ export interface RunPlan {
   readonly endpoints: Readonly<Record<string, string>>;
   readonly plannedDurationMs: number;
   readonly faults: readonly FaultPlan[];
+  /** Dry run on an external Toxiproxy: proxies the run will create. */
+  readonly proxiesToCreate?: readonly string[];
+  /** Endpoints not probed because their proxy does not exist yet. */
+  readonly endpointsNotProbed?: readonly string[];
 }
 
 export interface PreflightDeps {
@@ -44,7 +49,12 @@ export function killRounds(fault: PodKillFault, phaseDurationMs: number): number
 export async function preflight(experiment: ResolvedExperiment, target: OpenTarget, deps: PreflightDeps): Promise<RunPlan> {
   const problems: string[] = [];
   const faults: FaultPlan[] = [];
-  const proxies = target.toxiproxy ? new Map((await target.toxiproxy.client.listProxies()).map((proxy) => [proxy.name, proxy])) : new Map();
+  const proxies = new Map<string, { name: string; listen: string; upstream: string; toxics: readonly { name: string }[] }>();
+  if (target.toxiproxy) {
+    for (const proxy of await target.toxiproxy.client.listProxies()) proxies.set(proxy.name, proxy);
+    for (const planned of target.toxiproxy.wouldCreate) proxies.set(planned.name, { ...planned, toxics: [] });
+  }
+  const notYetListening = new Set(target.toxiproxy?.wouldCreate.map((planned) => connectableListen(planned.listen)) ?? []);
   let plannedKills = 0;
 
   for (const phase of experiment.phases) {
@@ -91,7 +101,12 @@ export async function preflight(experiment: ResolvedExperiment, target: OpenTarg
     problems.push(`the phases would kill up to ${plannedKills} pods but guardrails.maxPodsKilled is ${experiment.guardrails.maxPodsKilled}`);
   }
   const probe = deps.probe ?? probeHttp;
+  const skipped: string[] = [];
   for (const [name, url] of Object.entries(target.endpoints)) {
+    if (notYetListening.has(hostOf(url))) {
+      skipped.push(name);
+      continue;
+    }
     try {
       await probe(url);
     } catch (error) {
@@ -116,9 +131,19 @@ export async function preflight(experiment: ResolvedExperiment, target: OpenTarg
         }
       : {}),
     endpoints: target.endpoints,
+    ...(target.toxiproxy?.wouldCreate.length ? { proxiesToCreate: target.toxiproxy.wouldCreate.map((p) => `${p.name} (listen ${p.listen} → upstream ${p.upstream})`) } : {}),
+    ...(skipped.length > 0 ? { endpointsNotProbed: skipped } : {}),
     plannedDurationMs: last ? last.startMs + last.durationMs : 0,
     faults,
   };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** Any HTTP answer (even 404 or 500) means the endpoint is there; only a transport failure fails. */
@@ -140,7 +165,8 @@ export function formatPlan(plan: RunPlan): string {
     const k = plan.kubernetes;
     lines.push(`  Kubernetes ${k.server} context ${k.context}${k.local ? ' (local control plane)' : ''}, version ${k.version}, namespace ${k.namespace}`);
   }
-  for (const [name, url] of Object.entries(plan.endpoints)) lines.push(`  endpoint ${name} → ${url}`);
+  for (const proxy of plan.proxiesToCreate ?? []) lines.push(`  would create proxy ${proxy}`);
+  for (const [name, url] of Object.entries(plan.endpoints)) lines.push(`  endpoint ${name} → ${url}${plan.endpointsNotProbed?.includes(name) ? ' (not probed: its proxy is created at run time)' : ''}`);
   if (plan.faults.length === 0) lines.push('  no faults');
   for (const fault of plan.faults) {
     lines.push(`  [${fault.phase}] ${fault.id}: ${fault.description}`);

@@ -144,7 +144,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
         throw new InfraError(`could not revert what an earlier run left in ${journal.path}; fix it and run 'rebound cleanup --journal ${journal.path}'`);
       }
     }
-    target = await openTarget(experiment, { yes: options.yes, env: options.env, onInfrastructure: writeInfrastructure });
+    target = await openTarget(experiment, { yes: options.yes, dryRun: options.dryRun, env: options.env, onInfrastructure: writeInfrastructure });
     if (target.kube?.localPlaneUrl && !options.dryRun) await writeInfrastructure({ podProcessGroups: await descendantProcessGroups() });
     throwIfInterrupted(controller.signal, cause);
 

@@ -19,6 +19,8 @@ export interface ToxiproxyConnection {
   readonly version: string;
   /** Proxies this run created (removed again at the end on an external Toxiproxy). */
   readonly created: readonly string[];
+  /** Dry run on an external Toxiproxy: proxies a real run would create (not created now). */
+  readonly wouldCreate: readonly { readonly name: string; readonly listen: string; readonly upstream: string }[];
   /** name → upstream as configured. */
   readonly upstreams: Readonly<Record<string, string>>;
   /** name → listen address as the server reports it. */
@@ -44,6 +46,8 @@ export interface OpenTarget {
 
 export interface OpenTargetOptions {
   readonly yes?: boolean;
+  /** Change nothing on an external Toxiproxy (missing proxies are only planned). */
+  readonly dryRun?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   /** Told as soon as local infrastructure is up, so that the journal can list it. */
   readonly onInfrastructure?: (info: { embeddedToxiproxyUrl?: string; localPlaneUrl?: string }) => Promise<void>;
@@ -139,6 +143,7 @@ async function openToxiproxy(
   const client = new ToxiproxyClient(url);
   const version = await client.version();
   const created: string[] = [];
+  const wouldCreate: { name: string; listen: string; upstream: string }[] = [];
   const upstreams: Record<string, string> = {};
   const listens: Record<string, string> = {};
   const existing = new Map((await client.listProxies()).map((proxy) => [proxy.name, proxy]));
@@ -157,6 +162,10 @@ async function openToxiproxy(
       }
       continue;
     }
+    if (options.dryRun && target.mode === 'url') {
+      wouldCreate.push({ name: spec.name, listen: spec.listen, upstream });
+      continue;
+    }
     const proxy = await client.createProxy({ name: spec.name, listen: spec.listen, upstream });
     listens[spec.name] = proxy.listen;
     created.push(spec.name);
@@ -166,5 +175,5 @@ async function openToxiproxy(
       for (const name of created) await client.deleteProxy(name);
     });
   }
-  return { client, url, embedded: target.mode === 'embedded', version, created, upstreams, listens };
+  return { client, url, embedded: target.mode === 'embedded', version, created, wouldCreate, upstreams, listens };
 }

@@ -222,4 +222,16 @@ report: { formats: [json] }
     expect(outcome.reportError).to.match(/disk full/);
     await expectClean();
   });
+
+  it('--dry-run changes nothing on an external Toxiproxy: a missing proxy is only planned', async () => {
+    await client.deleteProxy('p');
+    const journalPath = join(dir, 'j5.json');
+    const outcome = await run({ dryRun: true }, journalPath);
+    expect(outcome.exitCode).to.equal(0);
+    expect(outcome.result).to.equal(undefined);
+    expect(outcome.planText).to.match(/would create proxy p \(listen 127\.0\.0\.1:\d+ → upstream 127\.0\.0\.1:\d+\)/);
+    expect(outcome.planText).to.match(/outage\/2: proxy p down/);
+    expect(await client.findProxy('p')).to.equal(undefined);
+    expect(await readJournal(journalPath)).to.equal(undefined);
+  });
 });
