@@ -35,14 +35,16 @@ export class RevertStack {
     return this.entries.map((entry) => entry.id);
   }
 
-  /** Reverts the given entries (LIFO among them) and removes them from the stack. */
-  async revert(ids: readonly string[], onOutcome?: (outcome: RevertOutcome) => void | Promise<void>): Promise<RevertOutcome[]> {
+  /**
+   * Reverts the given entries (LIFO among them) and removes them from the stack; with
+   * `keepFailed`, an entry whose revert failed stays for a later attempt (the final sweep).
+   */
+  async revert(ids: readonly string[], onOutcome?: (outcome: RevertOutcome) => void | Promise<void>, options: { keepFailed?: boolean } = {}): Promise<RevertOutcome[]> {
     const wanted = new Set(ids);
     const outcomes: RevertOutcome[] = [];
     for (let index = this.entries.length - 1; index >= 0; index--) {
       const entry = this.entries[index]!;
       if (!wanted.has(entry.id)) continue;
-      this.entries.splice(index, 1);
       let outcome: RevertOutcome;
       try {
         await entry.revert.run();
@@ -50,6 +52,7 @@ export class RevertStack {
       } catch (error) {
         outcome = { id: entry.id, ok: false, error, atMs: this.now() };
       }
+      if (outcome.ok || !options.keepFailed) this.entries.splice(this.entries.indexOf(entry), 1);
       outcomes.push(outcome);
       await onOutcome?.(outcome);
     }

@@ -260,13 +260,14 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       }
     };
 
-    const revertFaults = async (ids: readonly string[]) => {
+    const revertFaults = async (ids: readonly string[], options: { keepFailed?: boolean } = {}) => {
       await stack.revert(ids, async (outcome) => {
         const record = faultRecords.get(outcome.id);
         active.delete(outcome.id);
         if (!record) return;
         if (outcome.ok) {
           record.revertedMs = outcome.atMs;
+          record.revertError = undefined;
           emit({ kind: 'fault-reverted', atMs: outcome.atMs, message: `reverted ${record.description}`, faultId: outcome.id, data: { target: record.target, kind: record.fault.kind } });
           try {
             await journal.remove(outcome.id);
@@ -277,7 +278,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
           record.revertError = message(outcome.error);
           emit({ kind: 'fault-revert-failed', atMs: outcome.atMs, message: `could not revert ${record.description}: ${record.revertError}`, faultId: outcome.id });
         }
-      });
+      }, options);
     };
 
     const sleepUntil = (ms: number) =>
@@ -356,7 +357,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
           await applyFault(fault);
         }
         await sleepUntil(phase.startMs + phase.durationMs);
-        await revertFaults(phase.faults.map((fault) => fault.id));
+        // A revert that fails here is tried again by the final sweep below.
+        await revertFaults(phase.faults.map((fault) => fault.id), { keepFailed: true });
         record.endedMs = now();
         emit({ kind: 'phase-ended', atMs: record.endedMs, message: `phase ${phase.name} ended${controller.signal.aborted ? ' early' : ''}`, phase: phase.name });
         currentPhase = undefined;
@@ -375,7 +377,10 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       await Promise.race([loadPromise, hurry]);
       emit({ kind: 'load-stopped', atMs: now(), message: 'load stopped' });
       if (refreshTimer) clearTimeout(refreshTimer);
-      for (const watch of watches.values()) watch.stop();
+      for (const watch of watches.values()) {
+        watch.stop();
+        if (watch.lastError) emit({ kind: 'note', atMs: now(), message: `pod watch of namespace ${watch.namespace} was interrupted: ${watch.lastError}` });
+      }
     }
 
     for (const record of faultRecords.values()) {

@@ -46,6 +46,32 @@ describe('runner/revert-stack', () => {
   });
 });
 
+describe('runner/revert-stack keepFailed', () => {
+  it('a phase-end revert that fails stays for the final sweep, which tries it again', async () => {
+    const log: string[] = [];
+    let attempts = 0;
+    const stack = new RevertStack();
+    stack.push('flaky', {
+      record: { kind: 'pod-kill', namespace: 'ns', selector: 'x' },
+      async run() {
+        attempts++;
+        if (attempts === 1) throw new Error('transient');
+      },
+    });
+    stack.push('ok', revert(log, 'ok'));
+    const first = await stack.revert(['flaky', 'ok'], undefined, { keepFailed: true });
+    expect(first.map((o) => [o.id, o.ok])).to.deep.equal([
+      ['ok', true],
+      ['flaky', false],
+    ]);
+    expect(stack.ids()).to.deep.equal(['flaky']);
+    const final = await stack.revertAll();
+    expect(final.map((o) => [o.id, o.ok])).to.deep.equal([['flaky', true]]);
+    expect(attempts).to.equal(2);
+    expect(log).to.deep.equal(['ok']);
+  });
+});
+
 describe('runner/signals', () => {
   it('first signal aborts, a second one hurries, and dispose removes the listeners', () => {
     const source = new EventEmitter();
