@@ -53,6 +53,12 @@ describe('rebound run (black box)', function () {
     track('unreachable', runCli(['run', plainFile, '--toxiproxy-url', unreachableUrl, '--journal', dir.join('unreachable.journal.json')]));
     track('dry', runCli(['run', plainFile, '--dry-run', '--journal', dir.join('dry.journal.json')]));
     dryPorts = { proxy: system.proxyPort, primary: system.primaryPort };
+    const kubeconfig = await dir.write(
+      'kubeconfig',
+      `apiVersion: v1\nkind: Config\ncurrent-context: prod\nclusters: [ { name: prod, cluster: { server: "${unreachableUrl}" } } ]\nusers: [ { name: u, user: { token: t } } ]\ncontexts: [ { name: prod, context: { cluster: prod, user: u } } ]\n`,
+    );
+    track('context-refused', runCli(['run', plainFile, '--kubeconfig', kubeconfig, '--journal', dir.join('kube1.journal.json')]));
+    track('cluster-unreachable', runCli(['run', plainFile, '--kubeconfig', kubeconfig, '--yes', '--journal', dir.join('kube2.journal.json')]));
     track('help', runCli(['run', '--help']));
     track('bogus', runCli(['run', 'x.yaml', '--bogus']));
     track('missing', runCli(['run']));
@@ -81,6 +87,16 @@ describe('rebound run (black box)', function () {
     expect(run.stderr).to.include(`Toxiproxy ${url} is not reachable`);
     expect(run.stderr).to.match(/ECONNREFUSED/);
     expect(run.stderr).not.to.match(/\n\s+at /);
+  });
+
+  it('a kubeconfig context the experiment does not allow needs --yes (exit 2); an unreachable cluster is exit 4 naming the server', async () => {
+    const refused = await runs.get('context-refused')!;
+    expect(refused.code, refused.stderr).to.equal(2);
+    expect(refused.stderr).to.match(/refusing to inject faults into Kubernetes context 'prod'.*pass --yes/);
+    const unreachable = await runs.get('cluster-unreachable')!;
+    expect(unreachable.code, unreachable.stderr).to.equal(4);
+    expect(unreachable.stderr).to.include(`Kubernetes API server ${unreachableUrl} (context prod) is not reachable`);
+    expect(unreachable.stderr).not.to.match(/\n\s+at /);
   });
 
   it('--dry-run prints the proxies each fault would touch and injects nothing', async () => {
