@@ -121,7 +121,6 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
             hurried();
           },
         });
-  const runStartWall = new Date();
   const deadline = setTimeout(() => abort('guardrail', `maxDuration ${experiment.guardrails.maxRunMs} ms reached`), experiment.guardrails.maxRunMs);
   deadline.unref?.();
 
@@ -408,7 +407,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       experiment,
       file: options.file,
       environment: environmentOf(target),
-      startedAt: runStartWall.toISOString(),
+      // The run clock's zero (load start): durations and offsets in the result count from it.
+      startedAt: clock.toIso(0),
       endedAt: clock.toIso(endMs),
       durationMs: endMs,
       verdict: decided.verdict,
