@@ -4,12 +4,15 @@ import { readFile } from 'node:fs/promises';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import type { Result } from '../../src/result/result.ts';
+import { validateResult } from '../../src/result/validate-result.ts';
 import { experimentYaml, freePort, runCli, startSystem, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
 
 const EMBEDDED = 'embedded: true';
 
+/** Reads a run's result.json and checks it against the result JSON Schema. */
 async function readResult(dir: TempDir, out: string): Promise<Result> {
-  return JSON.parse(await readFile(dir.join(`${out}/result.json`), 'utf8')) as Result;
+  const file = dir.join(`${out}/result.json`);
+  return validateResult(JSON.parse(await readFile(file, 'utf8')), file);
 }
 
 describe('rebound run (black box)', function () {

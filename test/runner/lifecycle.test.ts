@@ -18,6 +18,7 @@ import { ToxicInjector } from '../../src/faults/toxiproxy-toxic.ts';
 import { ProxyDownInjector } from '../../src/faults/toxiproxy-down.ts';
 import type { LoadDriver } from '../../src/load/load-driver.ts';
 import { readJournal } from '../../src/runner/journal.ts';
+import { validateResult } from '../../src/result/validate-result.ts';
 import { runExperiment, type RunExperimentOptions } from '../../src/runner/run-experiment.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 
@@ -130,8 +131,9 @@ report: { formats: [json] }
     return { toxic: wrap(new ToxicInjector(client)) as FaultInjector, 'proxy-down': wrap(new ProxyDownInjector(client)) as FaultInjector };
   }
 
+  /** Runs the experiment; every result it produces must satisfy the result JSON Schema. */
   async function run(extra: Partial<RunExperimentOptions>, journalPath: string) {
-    return runExperiment({
+    const outcome = await runExperiment({
       experiment: experiment(toxiproxy.url),
       file: 'lifecycle.yaml',
       outDir: join(dir, 'out'),
@@ -140,6 +142,8 @@ report: { formats: [json] }
       loadDriver: fakeDriver(),
       ...extra,
     });
+    if (outcome.result) validateResult(JSON.parse(JSON.stringify(outcome.result)), 'result.json');
+    return outcome;
   }
 
   async function expectClean(): Promise<void> {

@@ -9,6 +9,7 @@ import { runExperiment } from '../../src/runner/run-experiment.ts';
 import { descendantProcessGroups } from '../../src/runner/process-groups.ts';
 import type { RunEvent } from '../../src/timeline/events.ts';
 import { expectRejection } from './helpers.ts';
+import { validateResult } from '../../src/result/validate-result.ts';
 
 import { WEB_MANIFESTS } from './web-manifests.ts';
 
@@ -67,7 +68,7 @@ describe('runner: pod kill on the local control plane', function () {
       signals: false,
       reporter: { name: 'probe', onEvent: (event) => void seen.push(event) },
     });
-    const result = outcome.result!;
+    const result = validateResult(JSON.parse(JSON.stringify(outcome.result)), 'result.json');
     expect(result.environment.kubernetes).to.include({ local: true, context: 'rebound-local', namespace: 'rbtest' });
     expect(result.environment.kubernetes?.version).to.be.a('string');
     const fault = result.faults[0]!;
