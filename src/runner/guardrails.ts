@@ -2,8 +2,11 @@ import type { TimelineView } from '../timeline/timeline.ts';
 
 /**
  * abortIf: the success ratio stays below `below` for `forMs`. Evaluated on the live timeline
- * over a trailing window that ends `lagMs` before now (the newest buckets are still filling).
- * Windows with fewer than `minSamples` samples leave the state unchanged.
+ * over a trailing window that ends `lagMs` before now. The runner sets the lag to the load's
+ * request timeout: samples are attributed by scheduled time, and until a request's timeout has
+ * passed its bucket is biased toward fast successes (a hanging outage would show no failures
+ * at all). Times below are sample (scheduled) times. Windows with fewer than `minSamples`
+ * samples leave the state unchanged.
  */
 export class SuccessRatioGuard {
   private belowSince: number | undefined;

@@ -301,7 +301,13 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       for (const namespace of namespaces) watches.set(namespace, await PodWatch.start(target.kube.access, namespace, now, emit));
     }
 
-    const guard = experiment.guardrails.abortIf ? new SuccessRatioGuard(experiment.guardrails.abortIf.successRatioBelow, experiment.guardrails.abortIf.forMs) : undefined;
+    const guard = experiment.guardrails.abortIf
+      ? new SuccessRatioGuard(experiment.guardrails.abortIf.successRatioBelow, experiment.guardrails.abortIf.forMs, {
+          windowMs: 1000,
+          lagMs: experiment.load.timeoutMs + 250,
+          minSamples: 5,
+        })
+      : undefined;
     let loadSummary: LoadSummary | undefined;
     let loadEndMs = plannedMs;
     clock = startRunClock();

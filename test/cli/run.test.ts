@@ -168,6 +168,7 @@ describe('rebound run (black box)', function () {
     const run = await scenario('guarded', (system) => ({
       endpoint: system.fragileUrl,
       outage: '5s',
+      timeout: '1s',
       guardrails: '{ abortIf: { successRatio: { below: 0.5, for: 1s } } }',
     }));
     expect(run.code, run.stderr).to.equal(3);

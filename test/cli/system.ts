@@ -79,6 +79,7 @@ export interface ExperimentOptions {
   readonly checks?: string;
   readonly guardrails?: string;
   readonly rate?: string;
+  readonly timeout?: string;
 }
 
 /** Experiment YAML: baseline 1 s, outage (2 s default) with the proxy down, recovery 1 s. */
@@ -95,7 +96,7 @@ target:
     app: ${o.endpoint}
 load:
   rate: ${o.rate ?? '40/s'}
-  timeout: 3s
+  timeout: ${o.timeout ?? '3s'}
   requests: [ { url: "{{endpoints.app}}/" } ]
   servedBy: x-served-by
 phases:
