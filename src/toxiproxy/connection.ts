@@ -23,7 +23,8 @@ export class Connection {
     this.resetOnClose = [...toxics.upstream, ...toxics.downstream].some((t) => t.type === 'reset_peer');
     const closeSocket = (socket: Socket): void => this.closeSocket(socket);
     this.upstreamLink = new Link('upstream', client, upstream, toxics.upstream, closeSocket);
-    this.downstreamLink = new Link('downstream', upstream, client, toxics.downstream, closeSocket);
+    // The upstream socket reads into a reused buffer (see Proxy.accept and Link.receiveBorrowed).
+    this.downstreamLink = new Link('downstream', upstream, client, toxics.downstream, closeSocket, 'borrowed-buffer');
     for (const socket of [client, upstream]) socket.once('close', this.onSocketClose);
     client.resume();
   }

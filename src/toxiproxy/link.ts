@@ -10,7 +10,10 @@ const MAX_CHUNK = 32 * 1024;
 const CHAIN_HIGH_WATER = 512 * 1024;
 const CHAIN_LOW_WATER = 128 * 1024;
 
-type PauseReason = 'destination' | 'chain';
+type PauseReason = 'destination' | 'chain' | 'borrowed';
+
+/** Where the source's bytes come from: 'data' events, or a reused read buffer (net's `onread`). */
+export type SourceReads = 'events' | 'borrowed-buffer';
 
 /**
  * One direction of a proxied connection: bytes read from `source` go through the toxics of
@@ -34,9 +37,10 @@ export class Link implements StageHost {
     private readonly destination: Socket,
     toxics: readonly Toxic[],
     private readonly closeDestination: (socket: Socket) => void,
+    reads: SourceReads = 'events',
   ) {
     for (const toxic of toxics) this.stages.push(new Stage(this, toxic));
-    source.on('data', this.onData);
+    if (reads === 'events') source.on('data', this.onData);
     source.on('end', this.onSourceEnd);
     source.on('close', this.onSourceEnd);
     destination.on('drain', this.onDrain);
@@ -95,6 +99,28 @@ export class Link implements StageHost {
   private stageOf(name: string): Stage | undefined {
     return this.stages.find((s) => !s.removed && s.toxic.name === name);
   }
+
+  /**
+   * For a source created with net's `onread`: the bytes live in a buffer the socket reuses
+   * for its next read. The fast path writes them straight from there and, if the write
+   * could not complete at once, stops reading until it has (so the buffer is never
+   * overwritten while queued); toxics get a copy.
+   */
+  readonly receiveBorrowed = (length: number, buffer: Buffer): boolean => {
+    const view = buffer.subarray(0, length);
+    if (this.stages.length > 0) {
+      this.onData(Buffer.from(view));
+      return true;
+    }
+    if (this.outputEnded || this.destination.destroyed) return true;
+    this.destination.write(view, this.onBorrowedWritten);
+    if (this.destination.writableLength > 0) this.pause('borrowed');
+    return true;
+  };
+
+  private readonly onBorrowedWritten = (): void => {
+    if (this.destination.writableLength === 0) this.resume('borrowed');
+  };
 
   private readonly onData = (data: Buffer): void => {
     if (this.stages.length === 0) {

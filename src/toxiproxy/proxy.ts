@@ -14,6 +14,8 @@ export interface ProxySettings {
 /** Toxiproxy leaves an empty listen to Go (every interface); we keep to loopback. */
 const DEFAULT_LISTEN = '127.0.0.1:0';
 const KEEP_ALIVE_MS = 15_000; // Go's default for accepted and dialed TCP connections
+/** Per upstream socket; as Toxiproxy's io.Copy buffer. Reading into it saves an allocation per read. */
+const UPSTREAM_READ_BUFFER = 32 * 1024;
 
 const ignore = (): void => {};
 
@@ -116,6 +118,9 @@ export class Proxy {
       client.destroy();
       return;
     }
+    // Bytes from the upstream are handed to the downstream link once the connection exists;
+    // reading only starts after 'connect', so nothing arrives before that.
+    let receive = (_length: number, _buffer: Buffer): boolean => true;
     const upstream = connect({
       host: target.host === '' ? 'localhost' : target.host,
       port: target.port,
@@ -123,6 +128,7 @@ export class Proxy {
       noDelay: true,
       keepAlive: true,
       keepAliveInitialDelay: KEEP_ALIVE_MS,
+      onread: { buffer: Buffer.allocUnsafe(UPSTREAM_READ_BUFFER), callback: (length, buffer) => receive(length, buffer as Buffer) },
     });
     upstream.on('error', ignore);
     this.dialing.set(client, upstream);
@@ -140,6 +146,7 @@ export class Proxy {
         return;
       }
       const connection = new Connection(client, upstream, this.toxics.snapshot(), this.onConnectionClosed);
+      receive = connection.downstreamLink.receiveBorrowed;
       this.connections.add(connection);
       this.toxics.attach(connection);
     });

@@ -146,6 +146,62 @@ describe('toxiproxy connections', function () {
     expect((await late).error?.code).to.equal('ECONNRESET');
   });
 
+  it('streams 8 MB server → slow client intact, with a toxic added and removed mid-transfer', async () => {
+    const total = 8 * 1024 * 1024;
+    const pattern = (offset: number, length: number): Buffer => {
+      const b = Buffer.allocUnsafe(length);
+      for (let i = 0; i < length; i++) b[i] = ((offset + i) * 31 + ((offset + i) >> 12)) & 0xff;
+      return b;
+    };
+    const source = await startTcpServer((s) => {
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < total) {
+          const n = Math.min(65_536, total - sent);
+          const more = s.write(pattern(sent, n));
+          sent += n;
+          if (!more) return void s.once('drain', pump);
+        }
+        s.end();
+      };
+      pump();
+    });
+    try {
+      proxy = await client.createProxy({ name: `conn-${++counter}`, listen: '127.0.0.1:0', upstream: source.address });
+      const socket = await open(proxy);
+      let received = 0;
+      let mismatch = -1;
+      let toxicAdded = false;
+      await new Promise<void>((resolve, reject) => {
+        socket.on('data', (chunk: Buffer) => {
+          if (mismatch < 0 && !chunk.equals(pattern(received, chunk.length))) mismatch = received;
+          received += chunk.length;
+          if (!toxicAdded && received > total / 4) {
+            toxicAdded = true;
+            proxy!.addToxic({ name: 'mid', type: 'latency', attributes: { latency: 1 } } as never)
+              .then(() => delay(100))
+              .then(() => client.get(proxy!.name))
+              .then((p) => p.getToxic('mid'))
+              .then((t) => t.remove())
+              .catch(reject);
+          }
+          // a slow reader: stop now and then so the proxy has to hold back
+          if (received % (1024 * 1024) < chunk.length) {
+            socket.pause();
+            setTimeout(() => socket.resume(), 20);
+          }
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', reject);
+      });
+      expect(mismatch).to.equal(-1);
+      expect(received).to.equal(total);
+      expect(toxicAdded).to.equal(true);
+    } finally {
+      await source.close();
+    }
+  });
+
   it('toxicity 0.5 over 200 connections affects a sane share of them (draw per connection)', async () => {
     const p = await echoProxy();
     await p.addToxic({ type: 'limit_data', toxicity: 0.5, attributes: { bytes: 2 } } as never);
