@@ -65,6 +65,8 @@ describe('rebound run (black box)', function () {
     track('help', runCli(['run', '--help']));
     track('bogus', runCli(['run', 'x.yaml', '--bogus']));
     track('missing', runCli(['run']));
+    track('cleanup-help', runCli(['cleanup', '--help']));
+    track('cleanup-bogus', runCli(['cleanup', 'extra']));
   });
   after(async () => {
     if (process.env.REBOUND_TEST_KEEP) console.log('kept', dir.path);
@@ -111,7 +113,7 @@ describe('rebound run (black box)', function () {
     expect(existsSync(dir.join('dry.journal.json'))).to.equal(false);
   });
 
-  it('usage: --help exits 0, an unknown flag or a missing file exits 2', async () => {
+  it('usage: --help exits 0, an unknown flag or a missing file exits 2 (run and cleanup)', async () => {
     const help = await runs.get('help')!;
     expect(help.code).to.equal(0);
     expect(help.stdout).to.match(/--toxiproxy-url URL/);
@@ -121,6 +123,12 @@ describe('rebound run (black box)', function () {
     const missing = await runs.get('missing')!;
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.match(/missing experiment file/);
+    const cleanupHelp = await runs.get('cleanup-help')!;
+    expect(cleanupHelp.code).to.equal(0);
+    expect(cleanupHelp.stdout).to.match(/Usage: rebound cleanup \[--journal PATH\]/);
+    const cleanupBogus = await runs.get('cleanup-bogus')!;
+    expect(cleanupBogus.code).to.equal(2);
+    expect(cleanupBogus.stderr).to.match(/rebound cleanup: .*extra/);
   });
 
   it('a system that fails over passes: exit 0, result.json and junit.xml, fault times, no journal left', async () => {
