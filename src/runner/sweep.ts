@@ -4,7 +4,6 @@
  */
 import type { RevertRecord } from '../faults/fault-injector.ts';
 import { ToxiproxyClient } from '../faults/toxiproxy-client.ts';
-import { InfraError } from '../errors.ts';
 import { isOtherProcessAlive, JournalError, readJournal, type JournalDocument } from './journal.ts';
 import { killProcessGroup } from './process-groups.ts';
 import { rm } from 'node:fs/promises';
@@ -71,16 +70,16 @@ async function sweepDocument(journal: JournalDocument): Promise<SweepAction[]> {
   // LIFO, as the run itself would have done.
   for (const entry of [...journal.entries].reverse()) {
     const what = `${entry.faultId}: ${describeRecord(entry.record)}`;
+    if ('toxiproxyUrl' in entry.record && entry.record.toxiproxyUrl === embedded) {
+      // The embedded server lived in the dead run's process and died with it. Never contact its
+      // old address: another server may listen there now.
+      actions.push({ what, outcome: 'gone-with-run', detail: 'the embedded Toxiproxy stopped with the run' });
+      continue;
+    }
     try {
       actions.push({ what, outcome: await revertRecord(entry.record) });
     } catch (error) {
-      const onEmbedded = 'toxiproxyUrl' in entry.record && entry.record.toxiproxyUrl === embedded;
-      if (onEmbedded && error instanceof InfraError && /not reachable/.test(error.message)) {
-        // The embedded server lived in the crashed run's process: its proxies died with it.
-        actions.push({ what, outcome: 'gone-with-run', detail: 'the embedded Toxiproxy stopped with the run' });
-      } else {
-        actions.push({ what, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
-      }
+      actions.push({ what, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     }
   }
   for (const pgid of journal.infrastructure.podProcessGroups ?? []) {

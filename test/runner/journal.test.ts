@@ -65,3 +65,43 @@ describe('runner/journal', () => {
   });
 });
 
+
+describe('runner/sweep of an embedded Toxiproxy', () => {
+  it('entries on the dead run\'s embedded Toxiproxy are gone with it and never contacted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebound-journal-'));
+    try {
+      const path = join(dir, 'journal.json');
+      // The address is live (this test's own HTTP server would answer), yet it must not be touched.
+      const { createServer } = await import('node:http');
+      let contacted = 0;
+      const server = createServer((_req, res) => {
+        contacted++;
+        res.end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      try {
+        await writeFile(
+          path,
+          JSON.stringify({
+            version: 1,
+            pid: 999_999_999,
+            experiment: 'x',
+            startedAt: '',
+            infrastructure: { embeddedToxiproxyUrl: url },
+            entries: [{ faultId: 'o/0', description: 'd', writtenAt: '', record: { kind: 'proxy-down', toxiproxyUrl: url, proxy: 'p' } }],
+          }),
+        );
+        const report = await sweepJournal(path);
+        expect(report.ok).to.equal(true);
+        expect(report.actions.map((action) => action.outcome)).to.deep.equal(['gone-with-run']);
+        expect(contacted).to.equal(0);
+        expect(await readJournal(path)).to.equal(undefined);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
