@@ -260,6 +260,32 @@ describe('toxiproxy HTTP API', function () {
       }
     });
 
+    it('answers hostile input with Toxiproxy status codes and keeps serving', async () => {
+      await create('db');
+      await http(server.url, 'POST', '/proxies/db/toxics', '{"name":"t","type":"latency"}');
+      const bodies = [
+        '', 'null', '[]', '{}', '"str"', '1e400', '-0', 'true', '{"name":{}}', '{"name":"x","upstream":[1]}',
+        '{"type":"latency","attributes":[]}', '{"type":"latency","attributes":"x"}', '{"type":"latency","toxicity":"1"}',
+        '{"type":"latency","toxicity":1e39}', '{"type":"latency","attributes":{"latency":1e300}}', '{"type":"timeout","stream":null}',
+        '{"type":"slicer","attributes":{"average_size":-5,"size_variation":-1,"delay":-1}}', '[{"name":"p"}]', '[null]', '[[]]',
+        '{"name":"\u0000\ud800","upstream":"\u2028:1","listen":"[::1"}', '{"listen":"192.0.2.1:0"}',
+        '{"enabled":"yes"}', '{"upstream":"::1:80"}', '\u00ff\u00fe', '{"a":'.repeat(200),
+      ];
+      const paths = ['/proxies', '/populate', '/proxies/db', '/proxies/db/toxics', '/proxies/db/toxics/t', '/reset', '/proxies/%ZZ', '/proxies/db/toxics/%E0%A4%A'];
+      const allowed = [200, 201, 204, 400, 404, 405, 409, 500];
+      for (const path of paths) {
+        for (const method of path.split('/').length === 3 || path.endsWith('/t') ? ['POST', 'PATCH'] : ['POST']) {
+          for (const body of bodies) {
+            const r = await http(server.url, method, path, body);
+            expect(allowed, `${method} ${path} ${body}`).to.include(r.status);
+            if (r.status >= 400 && r.status !== 405 && r.text.startsWith('{')) expect(r.json()).to.have.property('error');
+          }
+        }
+      }
+      expect(JSON.parse((await http(server.url, 'GET', '/version')).text)).to.have.property('version');
+      expect((await http(server.url, 'GET', '/proxies')).status).to.equal(200);
+    });
+
     it('survives a client that disconnects mid-request', async () => {
       await new Promise<void>((resolve) => {
         const s = connect(server.port, '127.0.0.1', () => {
