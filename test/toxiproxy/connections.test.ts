@@ -202,6 +202,34 @@ describe('toxiproxy connections', function () {
     }
   });
 
+  it('holds back a fast sender behind a slow toxic (backpressure, bounded memory)', async () => {
+    const total = 64 * 1024 * 1024;
+    let accepted = 0;
+    const flood = await startTcpServer((s) => {
+      const chunk = Buffer.alloc(65_536, 1);
+      const pump = (): void => {
+        while (accepted < total) {
+          accepted += chunk.length;
+          if (!s.write(chunk)) return void s.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    try {
+      proxy = await client.createProxy({ name: `conn-${++counter}`, listen: '127.0.0.1:0', upstream: flood.address });
+      await proxy.addToxic({ type: 'bandwidth', attributes: { rate: 50 } } as never);
+      const socket = await open(proxy);
+      let received = 0;
+      socket.on('data', (c: Buffer) => (received += c.length));
+      await delay(1500);
+      expect(received).to.be.within(25_000, 200_000); // 50 KB/s for 1.5 s
+      // Without backpressure the proxy would have swallowed all 64 MB by now; kernel buffers hold a few MB.
+      expect(accepted).to.be.below(32 * 1024 * 1024);
+    } finally {
+      await flood.close();
+    }
+  });
+
   it('toxicity 0.5 over 200 connections affects a sane share of them (draw per connection)', async () => {
     const p = await echoProxy();
     await p.addToxic({ type: 'limit_data', toxicity: 0.5, attributes: { bytes: 2 } } as never);
