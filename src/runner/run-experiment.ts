@@ -144,7 +144,16 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       }
     }
     target = await openTarget(experiment, { yes: options.yes, dryRun: options.dryRun, env: options.env, onInfrastructure: writeInfrastructure });
-    if (target.kube?.localPlaneUrl && !options.dryRun) await writeInfrastructure({ podProcessGroups: await descendantProcessGroups() });
+    if (target.kube?.localPlaneUrl && !options.dryRun) {
+      let groups: number[] | undefined;
+      try {
+        groups = await descendantProcessGroups();
+      } catch (error) {
+        // Without `ps` the run still works; only `cleanup` after a SIGKILL cannot find the pods.
+        observer.onNote?.(`cannot list the local pod processes for the journal: ${message(error)}`);
+      }
+      if (groups) await writeInfrastructure({ podProcessGroups: groups });
+    }
     throwIfInterrupted(controller.signal, cause);
 
     const budget = new PodKillBudget(experiment.guardrails.maxPodsKilled);
@@ -205,8 +214,10 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
         refreshTimer = setTimeout(() => {
           refreshTimer = undefined;
           descendantProcessGroups()
-            .then((groups) => journal.setInfrastructure({ podProcessGroups: groups }))
-            .catch((error: unknown) => fail('journal', error));
+            .then(
+              (groups) => journal.setInfrastructure({ podProcessGroups: groups }).catch((error: unknown) => fail('journal', error)),
+              (error: unknown) => observer.onNote?.(`cannot list the local pod processes for the journal: ${message(error)}`),
+            );
         }, 300);
       }
     };
