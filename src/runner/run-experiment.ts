@@ -183,12 +183,12 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
 
     const plan = await preflight(experiment, target, { describe, podKill });
     const planText = formatPlan(plan);
+    const driver = options.loadDriver ?? (await defaultDriver(experiment));
+    await driver.preflight?.(experiment.load);
     if (options.dryRun) return { plan, planText, exitCode: 0, files: [] };
     throwIfInterrupted(controller.signal, cause);
 
     // ---------------- the run ----------------
-    const driver = options.loadDriver ?? (await defaultDriver(experiment));
-    await driver.preflight?.(experiment.load);
     const load = { ...experiment.load, requests: substituteEndpoints(experiment.load.requests, target.endpoints) };
     const timeline = new Timeline(experiment.bucketMs);
     const events: RunEvent[] = [];
