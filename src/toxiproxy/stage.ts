@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Toxic } from './toxic.ts';
-import { passthrough, REQUEUE_END, type StageContext, type ToxicRunner } from './toxics/toxic-type.ts';
+import { MAX_TIMER_MS, passthrough, REQUEUE_END, type StageContext, type ToxicRunner } from './toxics/toxic-type.ts';
 
 export const END = Symbol('end of stream');
 export interface Chunk {
@@ -136,11 +136,14 @@ export class Stage {
     while (!this.busy && this.head < this.queue.length && !this.ended) {
       const item = this.queue[this.head++]!;
       let result: void | Promise<void | typeof REQUEUE_END>;
-      if (item === END) {
-        result = this.runner.onEnd ? this.runner.onEnd() : this.endOutput();
-      } else {
-        this.host.released(item.data.length);
-        result = this.runner.onData(item.data, item.at);
+      if (item !== END) this.host.released(item.data.length);
+      try {
+        if (item === END) result = this.runner.onEnd ? this.runner.onEnd() : this.endOutput();
+        else result = this.runner.onData(item.data, item.at);
+      } catch {
+        // A toxic must never take the process down with it: end this direction instead.
+        this.endOutput();
+        return;
       }
       if (result instanceof Promise) {
         this.busy = true;
@@ -188,7 +191,7 @@ function sleep(ms: number, signals: AbortSignal[]): Promise<boolean> {
         const left = deadline - performance.now();
         if (left > 0) arm(Math.ceil(left));
         else finish(true);
-      }, wait);
+      }, Math.min(wait, MAX_TIMER_MS));
     };
     arm(ms);
     for (const s of signals) s.addEventListener('abort', onAbort, { once: true });

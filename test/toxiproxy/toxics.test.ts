@@ -174,4 +174,15 @@ describe('toxiproxy toxics on live TCP traffic', function () {
     expect(received.data.toString()).to.equal('hello from server');
     expect((await serverGot).toString()).to.equal('abc');
   });
+
+  it('a latency beyond setTimeout\'s range holds data instead of firing at once', async () => {
+    const p = await proxyTo(echo.address);
+    await p.addToxic({ type: 'latency', attributes: { latency: 1e12 } } as never);
+    const socket = await open(p);
+    const received: Buffer[] = [];
+    socket.on('data', (c: Buffer) => received.push(c));
+    socket.write('held');
+    await delay(200);
+    expect(Buffer.concat(received).length).to.equal(0);
+  });
 });

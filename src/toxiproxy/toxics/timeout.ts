@@ -1,4 +1,4 @@
-import type { ToxicType } from './toxic-type.ts';
+import { MAX_TIMER_MS, type ToxicType } from './toxic-type.ts';
 
 /**
  * Drops all data; closes the connection after `timeout` ms without incoming data in its
@@ -14,7 +14,7 @@ export const timeout: ToxicType = {
     const arm = (): void => {
       if (ms <= 0) return;
       clearTimeout(timer);
-      timer = setTimeout(() => ctx.close(), ms);
+      timer = setTimeout(() => ctx.close(), Math.min(ms, MAX_TIMER_MS)); // beyond 24.8 days: close then
     };
     return {
       start: arm,

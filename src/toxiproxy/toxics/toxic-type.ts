@@ -51,3 +51,6 @@ export interface ToxicType {
 export function passthrough(ctx: StageContext): ToxicRunner {
   return { onData: (data) => ctx.emit(data) };
 }
+
+/** setTimeout's ceiling: a larger delay would fire after 1 ms, so longer waits are capped or re-armed. */
+export const MAX_TIMER_MS = 2_147_483_647;
