@@ -27,6 +27,8 @@ export interface JournalInfrastructure {
   readonly podProcessGroups?: readonly number[];
   /** The local control plane's API URL. */
   readonly localPlaneUrl?: string;
+  /** The kubeconfig the local plane wrote to a temp directory of its own (removed by cleanup). */
+  readonly localPlaneKubeconfig?: string;
 }
 
 export interface JournalDocument {

@@ -6,11 +6,13 @@ import type { RevertRecord } from '../faults/fault-injector.ts';
 import { ToxiproxyClient } from '../faults/toxiproxy-client.ts';
 import { isOtherProcessAlive, JournalError, readJournal, type JournalDocument } from './journal.ts';
 import { killProcessGroup } from './process-groups.ts';
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm, rmdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 
 export interface SweepAction {
   readonly what: string;
-  readonly outcome: 'reverted' | 'already-reverted' | 'gone-with-run' | 'not-revertible' | 'killed' | 'failed';
+  readonly outcome: 'reverted' | 'already-reverted' | 'gone-with-run' | 'not-revertible' | 'killed' | 'removed' | 'failed';
   readonly detail?: string;
 }
 
@@ -87,6 +89,18 @@ async function sweepDocument(journal: JournalDocument): Promise<SweepAction[]> {
     try {
       const outcome = killProcessGroup(pgid);
       if (outcome === 'killed') actions.push({ what, outcome: 'killed' });
+    } catch (error) {
+      actions.push({ what, outcome: 'failed', detail: (error as Error).message });
+    }
+  }
+  const kubeconfig = journal.infrastructure.localPlaneKubeconfig;
+  if (kubeconfig && existsSync(kubeconfig)) {
+    const what = `local plane kubeconfig ${kubeconfig}`;
+    try {
+      await rm(kubeconfig, { force: true });
+      // Only the plane's own temp directory, and only when nothing else is in it.
+      if (basename(dirname(kubeconfig)).startsWith('rebound-cluster-')) await rmdir(dirname(kubeconfig)).catch(() => undefined);
+      actions.push({ what, outcome: 'removed' });
     } catch (error) {
       actions.push({ what, outcome: 'failed', detail: (error as Error).message });
     }

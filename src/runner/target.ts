@@ -3,9 +3,6 @@
  * local control plane), connect to the rest (a Toxiproxy URL, a kubeconfig), create missing
  * proxies, and turn endpoint references into URLs.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import { InfraError, PreflightError } from '../errors.ts';
 import type { KubeAccess } from '../faults/kube.ts';
@@ -50,7 +47,7 @@ export interface OpenTargetOptions {
   readonly dryRun?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   /** Told as soon as local infrastructure is up, so that the journal can list it. */
-  readonly onInfrastructure?: (info: { embeddedToxiproxyUrl?: string; localPlaneUrl?: string }) => Promise<void>;
+  readonly onInfrastructure?: (info: { embeddedToxiproxyUrl?: string; localPlaneUrl?: string; localPlaneKubeconfig?: string }) => Promise<void>;
 }
 
 export async function openTarget(experiment: ResolvedExperiment, options: OpenTargetOptions = {}): Promise<OpenTarget> {
@@ -92,17 +89,16 @@ async function openKubernetes(
   const { kubernetesVersion, loadKubeAccess } = await import('../faults/kube.ts');
   if (target.mode === 'local') {
     const { startLocalCluster } = await import('../localcluster/index.ts');
-    const dir = await mkdtemp(join(tmpdir(), 'rebound-plane-'));
-    closers.push(() => rm(dir, { recursive: true, force: true }));
     let plane;
     try {
-      plane = await startLocalCluster({ manifests: target.manifests, port: 0, kubeconfigPath: join(dir, 'kubeconfig'), waitForReady: true });
+      // The plane writes its kubeconfig to a temp file of its own, removed on close.
+      plane = await startLocalCluster({ manifests: target.manifests, port: 0, waitForReady: true });
     } catch (error) {
       if (error instanceof InfraError) throw error;
       throw new InfraError(`could not start the local control plane from ${target.manifests}: ${error instanceof Error ? error.message : String(error)}`);
     }
     closers.push(() => plane.close());
-    await options.onInfrastructure?.({ localPlaneUrl: plane.url });
+    await options.onInfrastructure?.({ localPlaneUrl: plane.url, localPlaneKubeconfig: plane.kubeconfigPath });
     // We started this plane ourselves: its context needs no --yes.
     const access = loadKubeAccess({ kubeconfig: plane.kubeconfigPath, yes: true, env: options.env });
     const version = await kubernetesVersion(access);

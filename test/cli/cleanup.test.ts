@@ -60,7 +60,9 @@ report: { formats: [json] }
       },
     });
     expect(run.signal).to.equal('SIGKILL');
-    const document = JSON.parse(await readFile(journal, 'utf8')) as { infrastructure: { podProcessGroups?: number[]; localPlaneUrl?: string } };
+    const document = JSON.parse(await readFile(journal, 'utf8')) as { infrastructure: { podProcessGroups?: number[]; localPlaneUrl?: string; localPlaneKubeconfig?: string } };
+    const kubeconfig = document.infrastructure.localPlaneKubeconfig!;
+    expect(existsSync(kubeconfig), 'the dead run left its kubeconfig').to.equal(true);
     groups = document.infrastructure.podProcessGroups ?? [];
     expect(document.infrastructure.localPlaneUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(groups).to.have.length(2);
@@ -73,5 +75,7 @@ report: { formats: [json] }
     while (groups.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(groups.filter(alive)).to.deep.equal([]);
     expect(existsSync(journal)).to.equal(false);
+    expect(existsSync(kubeconfig)).to.equal(false);
+    expect(cleanup.stdout).to.match(/removed\s+local plane kubeconfig/);
   });
 });
