@@ -212,16 +212,31 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(body);
 }
 
+export interface ApiListener {
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Runs `last` after every request already queued, then turns away any later one. */
+  shutdown(last: () => Promise<void>): Promise<void>;
+}
+
 /** The request listener for Toxiproxy's API over `collection`. */
-export function createApiListener(collection: ProxyCollection): (req: IncomingMessage, res: ServerResponse) => void {
+export function createApiListener(collection: ProxyCollection): ApiListener {
   let queue: Promise<void> = Promise.resolve();
+  let closed = false;
   const serialize = (work: () => Promise<void>): Promise<void> => {
-    const run = queue.then(work);
+    const run = queue.then(() => (closed ? Promise.reject(new Error('server closed')) : work()));
+    queue = run.catch(() => {});
+    return run;
+  };
+  const shutdown = (last: () => Promise<void>): Promise<void> => {
+    const run = queue.then(() => {
+      closed = true;
+      return last();
+    });
     queue = run.catch(() => {});
     return run;
   };
 
-  return (req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     req.on('error', () => {});
     res.on('error', () => {});
     const pathname = (req.url ?? '/').split('?')[0]!;
@@ -252,4 +267,5 @@ export function createApiListener(collection: ProxyCollection): (req: IncomingMe
       },
     );
   };
+  return { listener, shutdown };
 }

@@ -35,7 +35,8 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
     throw new UsageError(`toxiproxy port must be an integer from 0 to 65535, got ${requestedPort}`);
   }
   const collection = new ProxyCollection();
-  const server = createServer(createApiListener(collection));
+  const api = createApiListener(collection);
+  const server = createServer(api.listener);
   server.on('clientError', (_error, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
@@ -63,7 +64,8 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
       (closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
-        await collection.closeAll();
+        // after any request still in flight, so no proxy can be created behind our back
+        await api.shutdown(() => collection.closeAll());
         await closed;
       })()),
   };

@@ -298,4 +298,37 @@ describe('toxiproxy HTTP API', function () {
       expect((await create('after')).status).to.equal(201);
     });
   });
+
+  describe('startToxiproxy / close', () => {
+    it('close() leaves no proxy listening, even with a create in flight', async () => {
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const free = await startTcpServer(() => {});
+        const port = free.port;
+        await free.close();
+        const own = await startToxiproxy({ port: 0 });
+        const inFlight = fetch(`${own.url}/proxies`, {
+          method: 'POST',
+          body: JSON.stringify({ name: 'late', listen: `127.0.0.1:${port}`, upstream: upstream.address }),
+        }).catch(() => undefined);
+        await delay(attempt);
+        await own.close();
+        await inFlight;
+        const refused = await new Promise((resolve) => {
+          const s = connect(port, '127.0.0.1');
+          s.on('connect', () => (s.destroy(), resolve('connected')));
+          s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code));
+        });
+        expect(refused, `attempt ${attempt}`).to.equal('ECONNREFUSED');
+      }
+    });
+
+    it('rejects a port taken by another server with InfraError naming the address', async () => {
+      const error = await startToxiproxy({ port: server.port }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.name).to.equal('InfraError');
+      expect(error?.message).to.equal(`cannot listen on 127.0.0.1:${server.port}: address already in use`);
+    });
+  });
 });
