@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { InfraError, UsageError } from '../errors.ts';
 import { joinHostPort } from './address.ts';
 import { createApiListener } from './http-api.ts';
@@ -38,6 +38,12 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
   const api = createApiListener(collection);
   const server = createServer(api.listener);
   server.on('clientError', (_error, socket) => socket.destroy());
+  // Every accepted socket, so close() can end them all (closeAllConnections misses those not yet parsed).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,6 +70,7 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
       (closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
         // after any request still in flight, so no proxy can be created behind our back
         await api.shutdown(() => collection.closeAll());
         await closed;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
@@ -306,10 +307,15 @@ describe('toxiproxy HTTP API', function () {
         const port = free.port;
         await free.close();
         const own = await startToxiproxy({ port: 0 });
-        const inFlight = fetch(`${own.url}/proxies`, {
-          method: 'POST',
-          body: JSON.stringify({ name: 'late', listen: `127.0.0.1:${port}`, upstream: upstream.address }),
-        }).catch(() => undefined);
+        // node:http without an agent: a fresh connection each time (undici's pool outlives the server)
+        const inFlight = new Promise<void>((resolve) => {
+          const request = httpRequest(`${own.url}/proxies`, { method: 'POST', agent: false }, (response) => {
+            response.resume();
+            response.on('close', () => resolve());
+          });
+          request.on('error', () => resolve());
+          request.end(JSON.stringify({ name: 'late', listen: `127.0.0.1:${port}`, upstream: upstream.address }));
+        });
         await delay(attempt);
         await own.close();
         await inFlight;
