@@ -62,10 +62,15 @@ const ERRNO_TEXT: Record<string, string> = {
   EADDRNOTAVAIL: 'cannot assign requested address',
   EAFNOSUPPORT: 'address family not supported by protocol',
   EINVAL: 'invalid argument',
+  ENOTFOUND: 'no such host',
 };
+
+/** The OS error in words (`address already in use`), as Go prints it. */
+export function errnoText(error: NodeJS.ErrnoException): string {
+  return (error.code && ERRNO_TEXT[error.code]) ?? error.message;
+}
 
 /** A bind failure in Go's words: `listen tcp 127.0.0.1:8474: bind: address already in use`. */
 export function bindErrorText(address: string, error: NodeJS.ErrnoException): string {
-  const text = (error.code && ERRNO_TEXT[error.code]) ?? error.message;
-  return `listen tcp ${address}: bind: ${text}`;
+  return `listen tcp ${address}: bind: ${errnoText(error)}`;
 }

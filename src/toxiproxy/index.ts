@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InfraError, UsageError } from '../errors.ts';
-import { joinHostPort } from './address.ts';
+import { errnoText, joinHostPort } from './address.ts';
 import { createApiListener } from './http-api.ts';
 import { ProxyCollection } from './proxy-collection.ts';
 
@@ -56,7 +56,7 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
     if (error.code === 'EADDRINUSE') {
       throw new InfraError(`cannot listen on ${where}: address already in use`, 'another Toxiproxy may be running there; choose another --port, or 0 for a free one');
     }
-    throw new InfraError(`cannot listen on ${where}: ${error.message}`);
+    throw new InfraError(`cannot listen on ${where}: ${errnoText(error)}`);
   });
   server.on('error', () => {});
 
