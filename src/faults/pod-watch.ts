@@ -9,7 +9,8 @@
  *   for pods that disappear without Rebound killing them: `{ pod, namespace, labels, killed: false }`.
  * - `pod-created` — a pod that did not exist when the watch started:
  *   `{ pod, namespace, labels, replaces? }` (`replaces` = the killed pod it stands in for).
- * - `pod-ready` — a pod's Ready condition became True: `{ pod, namespace, labels, replaces? }`.
+ * - `pod-ready` — a pod's Ready condition became True: `{ pod, namespace, labels, replaces? }`;
+ *   at the watch's start, one per pod already Ready, with `initial: true`.
  * - `pod-not-ready` — a pod's Ready condition went from True to something else (same data).
  *
  * `labels` is the pod's labels as a comma-joined `k=v` string in key order, e.g.
@@ -118,7 +119,12 @@ export class PodWatch {
       const uid = pod.metadata?.uid ?? '';
       seen.add(uid);
       if (initial) {
-        this.known.set(uid, { name: pod.metadata?.name ?? '', ownerUid: controllerUid(pod), labels: labelString(pod.metadata?.labels), ready: isPodReady(pod) });
+        const known: KnownPod = { name: pod.metadata?.name ?? '', ownerUid: controllerUid(pod), labels: labelString(pod.metadata?.labels), ready: isPodReady(pod) && !pod.metadata?.deletionTimestamp };
+        this.known.set(uid, known);
+        // The Ready pods at the start are the baseline the podsReady check counts from.
+        if (known.ready) {
+          this.emit({ kind: 'pod-ready', atMs: this.now(), message: `pod ${known.name} ready (at start)`, data: { ...this.podData(known), initial: true } });
+        }
       } else {
         this.onChange('MODIFIED', pod);
       }
