@@ -46,10 +46,6 @@ export class Link implements StageHost {
     destination.on('drain', this.onDrain);
   }
 
-  get toxicCount(): number {
-    return this.stages.length;
-  }
-
   addToxic(toxic: Toxic): void {
     if (this.outputEnded || this.closed.aborted) return;
     this.stages.push(new Stage(this, toxic));

@@ -37,10 +37,6 @@ export class Proxy {
     public upstream: string,
   ) {}
 
-  get connectionCount(): number {
-    return this.connections.size + this.dialing.size;
-  }
-
   /** Binds `listen` (the bound address replaces it: `localhost:0` → `127.0.0.1:41234`). Throws a 500 ApiError. */
   async start(): Promise<void> {
     if (this.enabled) return;

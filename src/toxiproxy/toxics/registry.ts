@@ -16,7 +16,3 @@ const TOXIC_TYPES: ReadonlyMap<string, ToxicType> = new Map(
 export function toxicType(name: string): ToxicType | undefined {
   return TOXIC_TYPES.get(name);
 }
-
-export function toxicTypeNames(): string[] {
-  return [...TOXIC_TYPES.keys()];
-}
