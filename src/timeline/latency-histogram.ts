@@ -113,6 +113,16 @@ class ByteWriter {
   }
 }
 
+/**
+ * Rank (1-based) of the value at `percentile` among `count` values: the smallest rank with at
+ * least `percentile` % of the values at or below it. Computed as p·n/100 and forgiving a few ulps,
+ * so that p99.9 of 1,000 values is rank 999 (`(99.9 / 100) * 1000` is 999.0000000000001).
+ */
+export function percentileRank(percentile: number, count: number): number {
+  const exact = (percentile * count) / 100;
+  return Math.min(count, Math.max(1, Math.ceil(exact - exact * 1e-12)));
+}
+
 /** A dense histogram over every index: for merging windows and run-wide summaries. */
 export class DenseLatencyHistogram {
   private readonly counts = new Float64Array(INDEX_COUNT);
@@ -163,7 +173,7 @@ export class DenseLatencyHistogram {
   /** Value (µs) at a percentile in (0, 100]: the smallest recorded value with ≥ p % at or below it. */
   valueAtPercentileUs(percentile: number): number {
     if (this.totalCount === 0) return 0;
-    const rank = Math.max(1, Math.ceil((percentile / 100) * this.totalCount));
+    const rank = percentileRank(percentile, this.totalCount);
     let seen = 0;
     for (let index = this.lowest; index <= this.highest; index++) {
       seen += this.counts[index]!;
@@ -180,7 +190,7 @@ export class DenseLatencyHistogram {
     let seen = 0;
     for (let index = this.lowest; index <= this.highest && next < percentiles.length; index++) {
       seen += this.counts[index]!;
-      while (next < percentiles.length && seen >= Math.max(1, Math.ceil((percentiles[next]! / 100) * this.totalCount))) {
+      while (next < percentiles.length && seen >= percentileRank(percentiles[next]!, this.totalCount)) {
         out.push(Math.min(indexMidpoint(index), this.maxUs));
         next++;
       }

@@ -46,6 +46,14 @@ export interface TimelineView {
    * when its start lies in it.
    */
   summarize(fromMs: number, toMs: number): WindowSummary;
+  /**
+   * Latency (ms, from the scheduled time) at any percentile in (0, 100] over the same window and
+   * with the same precision as `summarize` (3 significant digits; 100 is the exact maximum). Null
+   * when the window has no latency (no samples, or all dropped). Throws a RangeError for a
+   * percentile outside (0, 100]. Optional so that other views (fakes in tests) need not change;
+   * without it, a caller has only the fixed percentiles of `summarize`.
+   */
+  latencyPercentile?(fromMs: number, toMs: number, percentile: number): number | null;
 }
 
 export interface TimelineOptions {
@@ -100,7 +108,7 @@ export class Timeline implements TimelineView {
   private readonly servedByIds = new Map<string, number>();
   private readonly servedByNames: string[] = [];
 
-  /** Reused by summarize/buckets (both synchronous): windows are summarized often by checks. */
+  /** Reused by summarize/latencyPercentile/buckets (all synchronous): windows are summarized often by checks. */
   private readonly scratch = new DenseLatencyHistogram();
   private readonly arena: Uint8Array[] = [];
   private arenaUsed = 0;
@@ -177,8 +185,7 @@ export class Timeline implements TimelineView {
   }
 
   summarize(fromMs: number, toMs: number): WindowSummary {
-    const first = Math.max(0, Math.ceil(fromMs / this.bucketMs));
-    const last = Math.min(this.length, Math.ceil(toMs / this.bucketMs));
+    const [first, last] = this.windowIndices(fromMs, toMs);
     let total = 0;
     let successes = 0;
     const failuresByKind: Partial<Record<FailureKind, number>> = {};
@@ -196,6 +203,22 @@ export class Timeline implements TimelineView {
     const latency = summarizeHistogram(merged);
     merged.reset();
     return { fromMs, toMs, total, successes, failures: total - successes, failuresByKind, servedBy, latency };
+  }
+
+  latencyPercentile(fromMs: number, toMs: number, percentile: number): number | null {
+    if (!(percentile > 0 && percentile <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${percentile}`);
+    const [first, last] = this.windowIndices(fromMs, toMs);
+    const merged = this.scratch;
+    merged.reset();
+    for (let index = first; index < last; index++) this.addLatency(index, merged);
+    const value = merged.totalCount === 0 ? null : usToMs(percentile === 100 ? merged.maxUs : merged.valueAtPercentileUs(percentile));
+    merged.reset();
+    return value;
+  }
+
+  /** Bucket indices [first, last) of the window [fromMs, toMs): buckets whose start lies in it. */
+  private windowIndices(fromMs: number, toMs: number): [number, number] {
+    return [Math.max(0, Math.ceil(fromMs / this.bucketMs)), Math.min(this.length, Math.ceil(toMs / this.bucketMs))];
   }
 
   private addFailures(index: number, into: Partial<Record<FailureKind, number>>): void {
@@ -345,9 +368,13 @@ export class Timeline implements TimelineView {
   }
 }
 
+/** Microseconds to milliseconds, rounded to the microsecond (as every reported latency is). */
+function usToMs(us: number): number {
+  return Math.round(us) / 1000;
+}
+
 function summarizeHistogram(histogram: DenseLatencyHistogram): LatencySummary | null {
   if (histogram.totalCount === 0) return null;
-  const ms = (us: number) => Math.round(us) / 1000;
   const [p50, p90, p95, p99] = histogram.valuesAtPercentilesUs(SUMMARY_PERCENTILES);
-  return { p50: ms(p50!), p90: ms(p90!), p95: ms(p95!), p99: ms(p99!), max: ms(histogram.maxUs), mean: ms(histogram.meanUs) };
+  return { p50: usToMs(p50!), p90: usToMs(p90!), p95: usToMs(p95!), p99: usToMs(p99!), max: usToMs(histogram.maxUs), mean: usToMs(histogram.meanUs) };
 }
