@@ -1,16 +1,17 @@
-import type { LatencySummary } from '../timeline/timeline.ts';
 import type { CheckResult } from '../result/result.ts';
+import type { LatencySummary, TimelineView } from '../timeline/timeline.ts';
 import type { Check } from './check.ts';
 import { ms } from './format.ts';
 import { describeScope, scopeBounds } from './scope.ts';
 
-const PERCENTILE_FIELD: Readonly<Record<number, keyof LatencySummary>> = { 50: 'p50', 90: 'p90', 95: 'p95', 99: 'p99', 100: 'max' };
+/** What a timeline view without `latencyPercentile` can answer, from its window summary. */
+const SUMMARY_FIELD: Readonly<Record<number, keyof LatencySummary>> = { 50: 'p50', 90: 'p90', 95: 'p95', 99: 'p99', 100: 'max' };
 
 /**
  * A latency percentile over a scope (from the merged histogram of its buckets; latency from the
  * scheduled time, so queueing during an outage counts) must be at most `max`. Failed requests
- * count with the time they took to fail; dropped ones have no latency. Supported percentiles are
- * those the timeline summarises: 50, 90, 95, 99 and 100 (max).
+ * count with the time they took to fail; dropped ones have no latency. Any percentile in (0, 100]
+ * (100 = max), read with the histogram's precision of 3 significant digits.
  */
 export const latencyCheck: Check<'latency'> = {
   kind: 'latency',
@@ -25,9 +26,8 @@ export const latencyCheck: Check<'latency'> = {
     const summary = bounds.fromMs < bounds.toMs ? context.timeline.summarize(bounds.fromMs, bounds.toMs) : undefined;
     const n = summary?.total ?? 0;
     const markers = { fromMs: bounds.fromMs, toMs: bounds.toMs };
-    const field = PERCENTILE_FIELD[spec.percentile];
-    if (field === undefined) {
-      return { ...base, verdict: 'error', reason: `percentile ${spec.percentile} is not one the timeline keeps (50, 90, 95, 99, 100)`, observed: { latencyMs: null }, expected, n, markers };
+    if (!(spec.percentile > 0 && spec.percentile <= 100)) {
+      return { ...base, verdict: 'error', reason: `percentile ${spec.percentile} is not in (0, 100]`, observed: { latencyMs: null }, expected, n, markers };
     }
     if (n < check.minSamples) {
       return { ...base, verdict: 'inconclusive', reason: `only ${n} sample${n === 1 ? '' : 's'} ${describeScope(spec.scope)} (fewer than minSamples ${check.minSamples})`, observed: { latencyMs: null }, expected, n, markers };
@@ -35,7 +35,10 @@ export const latencyCheck: Check<'latency'> = {
     if (!summary?.latency) {
       return { ...base, verdict: 'inconclusive', reason: `no latency was measured ${describeScope(spec.scope)}: all ${n} requests were dropped`, observed: { latencyMs: null }, expected, n, markers };
     }
-    const value = summary.latency[field];
+    const value = percentileOf(context.timeline, bounds, spec.percentile, summary.latency);
+    if (value === undefined) {
+      return { ...base, verdict: 'error', reason: `this timeline only keeps percentiles 50, 90, 95, 99 and 100, not ${spec.percentile}`, observed: { latencyMs: null }, expected, n, markers };
+    }
     const ok = value <= spec.maxMs;
     return {
       ...base,
@@ -48,3 +51,10 @@ export const latencyCheck: Check<'latency'> = {
     };
   },
 };
+
+/** The percentile over the window (which has latency); undefined when the view cannot tell it. */
+function percentileOf(timeline: TimelineView, window: { fromMs: number; toMs: number }, percentile: number, latency: LatencySummary): number | undefined {
+  if (timeline.latencyPercentile) return timeline.latencyPercentile(window.fromMs, window.toMs, percentile) ?? undefined;
+  const field = SUMMARY_FIELD[percentile];
+  return field === undefined ? undefined : latency[field];
+}

@@ -35,6 +35,48 @@ describe('checks: latency', () => {
     expect(results.map((r) => r.verdict)).to.deep.equal(['inconclusive', 'inconclusive']);
     expect(results[1]!.reason).to.contain('all 1000 requests were dropped');
   });
+
+  it('reads any percentile in (0, 100], e.g. p99.9, from the timeline', () => {
+    const timeline = new Timeline(100);
+    // outage: 1000 samples, 2 slow ones (1200 ms, 1500 ms) → p99.9 = the 999th value = 1200 ms, p99.8 = 2 ms
+    feed(timeline, 10_000, 20_000, { latencyMs: (t) => (Math.round(t) === 12_000 ? 1200 : Math.round(t) === 15_000 ? 1500 : 2) });
+    const results = evaluateChecks(
+      [
+        check({ kind: 'latency', scope: { phase: 'outage' }, percentile: 99.9, maxMs: 1000 }),
+        check({ kind: 'latency', scope: { phase: 'outage' }, percentile: 99.8, maxMs: 1000 }),
+        check({ kind: 'latency', scope: { phase: 'outage' }, percentile: 100, maxMs: 1500 }),
+      ],
+      context(timeline),
+    );
+    expect(results.map((r) => r.verdict)).to.deep.equal(['failed', 'passed', 'passed']);
+    expect(results[0]!.observed.latencyMs).to.be.closeTo(1200, 1200 / 2_048);
+    expect(results[0]!.reason).to.match(/^p99\.9 latency 1\.2s > 1s in outage \(n=1000\)$/);
+    expect(results[1]!.observed.latencyMs).to.equal(2);
+    expect(results[2]!.observed).to.include({ latencyMs: 1500, maxMs: 1500 });
+    expect(results[2]!.reason).to.match(/^max latency 1\.5s ≤ 1\.5s/);
+  });
+
+  it('is an error for a percentile outside (0, 100], or one a timeline view without latencyPercentile cannot tell', () => {
+    const timeline = new Timeline(100);
+    feed(timeline, 10_000, 20_000, { latencyMs: () => 7 });
+    const [zero, over] = evaluateChecks(
+      [check({ kind: 'latency', scope: { phase: 'outage' }, percentile: 0, maxMs: 500 }), check({ kind: 'latency', scope: { phase: 'outage' }, percentile: 101, maxMs: 500 })],
+      context(timeline),
+    );
+    expect([zero!.verdict, over!.verdict]).to.deep.equal(['error', 'error']);
+    expect(zero!.reason).to.equal('percentile 0 is not in (0, 100]');
+    // A view that only summarises (a fake, or an older implementation) still answers 50/90/95/99/100.
+    const { bucketMs } = timeline;
+    const summaryOnly = { bucketMs, buckets: () => timeline.buckets(), summarize: (from: number, to: number) => timeline.summarize(from, to) };
+    const [p99, p999] = evaluateChecks(
+      [check({ kind: 'latency', scope: { phase: 'outage' }, percentile: 99, maxMs: 500 }), check({ kind: 'latency', scope: { phase: 'outage' }, percentile: 99.9, maxMs: 500 })],
+      context(timeline, { timeline: summaryOnly }),
+    );
+    expect(p99!.verdict).to.equal('passed');
+    expect(p99!.observed.latencyMs).to.equal(7);
+    expect(p999!.verdict).to.equal('error');
+    expect(p999!.reason).to.equal('this timeline only keeps percentiles 50, 90, 95, 99 and 100, not 99.9');
+  });
 });
 
 describe('checks: trafficSplit', () => {
