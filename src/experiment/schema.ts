@@ -195,7 +195,6 @@ const WindowFields = {
 };
 
 export const CHECK_KINDS = ['successRatio', 'failureRatio', 'timeToFailover', 'timeToRecover', 'latency', 'podsReady', 'trafficSplit'] as const;
-export const LATENCY_PERCENTILES = [50, 90, 95, 99, 100] as const;
 
 const Check = Type.Object(
   {
@@ -220,7 +219,12 @@ const Check = Type.Object(
       Type.Object(
         {
           phase: PhaseName,
-          percentile: Type.Union(LATENCY_PERCENTILES.map((p) => Type.Literal(p)), { description: '50, 90, 95, 99 or 100 (max).' }),
+          percentile: Type.Number({
+            exclusiveMinimum: 0,
+            maximum: 100,
+            patternErrorMessage: 'a percentile in (0, 100] such as 99 or 99.9',
+            description: 'Any percentile in (0, 100], e.g. 50, 99, 99.9; 100 is the maximum.',
+          }),
           max: Duration('Highest acceptable latency (from the scheduled time).'),
           ...WindowFields,
         },

@@ -81,6 +81,18 @@ describe('experiment validation: located errors', () => {
     expect(located(issuesOf(edit('rate: 200/s', 'rate: 0/s')))).to.deep.equal(['15:9 load.rate: rate must be more than 0/s']);
   });
 
+  it('accepts any latency percentile in (0, 100] and rejects others at the value', () => {
+    const latency = (percentile: string) => `${VALID}  - latency: { phase: outage, percentile: ${percentile}, max: 500ms }\n`;
+    const [accepted] = parseExperiment(latency('99.9'), 'exp.yaml', { env: {} }).checks.slice(2);
+    expect(accepted!.name).to.equal('p99.9 latency ≤ 500ms in outage');
+    expect(accepted!.spec).to.deep.equal({ kind: 'latency', scope: { phase: 'outage' }, percentile: 99.9, maxMs: 500 });
+    expect(parseExperiment(latency('100'), 'exp.yaml', { env: {} }).checks[2]!.name).to.equal('max latency ≤ 500ms in outage');
+    expect(located(issuesOf(latency('0')))).to.deep.equal(['32:43 checks[2].latency.percentile: must be > 0, got the number 0']);
+    expect(located(issuesOf(latency('-5')))).to.deep.equal(['32:43 checks[2].latency.percentile: must be > 0, got the number -5']);
+    expect(located(issuesOf(latency('100.5')))).to.deep.equal(['32:43 checks[2].latency.percentile: must be ≤ 100, got the number 100.5']);
+    expect(located(issuesOf(latency('p99')))).to.deep.equal(['32:43 checks[2].latency.percentile: expected a percentile in (0, 100] such as 99 or 99.9, got "p99"']);
+  });
+
   it('requires ${env:NAME} variables to be set, at the field that uses them', () => {
     const text = edit('    - url: "{{endpoints.checkout}}/checkout"', '    - url: "{{endpoints.checkout}}/checkout"\n      headers: { authorization: "Bearer ${env:SHOP_TOKEN}" }');
     expect(located(issuesOf(text))).to.deep.equal(['19:33 load.requests[0].headers.authorization: environment variable SHOP_TOKEN is not set (used as ${env:SHOP_TOKEN})']);
