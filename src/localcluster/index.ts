@@ -2,7 +2,7 @@
  * The local Kubernetes-API control plane: an API server on 127.0.0.1 that real clients
  * (`@kubernetes/client-node`, `kubectl`) use unmodified, controllers (Deployment →
  * ReplicaSet → Pod, Endpoints, garbage collection), a "kubelet" that runs each pod as local
- * processes, and a loopback kube-proxy for Services. See docs/local-cluster.md.
+ * processes, and a loopback kube-proxy for Services. What it emulates and how it differs: README.md, "The embedded pieces".
  *
  * Conventions for manifests run locally:
  * - The container image is ignored: `command` + `args` run as a process (command[0] `node`
