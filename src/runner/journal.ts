@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { RevertRecord } from '../faults/fault-injector.ts';
 import { ReboundError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { isSameProcessAlive, processStartTime } from './process-identity.ts';
 
 export const JOURNAL_VERSION = 1;
 export const DEFAULT_JOURNAL = '.rebound/journal.json';
@@ -29,11 +30,42 @@ export interface JournalInfrastructure {
   readonly localPlaneUrl?: string;
   /** The kubeconfig the local plane wrote to a temp directory of its own (removed by cleanup). */
   readonly localPlaneKubeconfig?: string;
+  /** Start times (process-identity.ts) of podProcessGroups' leaders, by pgid: a reused pid is never killed. */
+  readonly podProcessStartTimes?: Readonly<Record<string, string>>;
+  /**
+   * Child processes hosting the embedded Toxiproxy and the local control plane (infra-host.ts),
+   * journaled as soon as they are spawned, before they start anything.
+   */
+  readonly processes?: readonly JournalProcess[];
+  /**
+   * Proxies this run creates on an EXTERNAL Toxiproxy, journaled before each is created, so that a
+   * sweep removes them after a crash (only when name, listen and upstream still match).
+   */
+  readonly createdProxies?: readonly JournalProxy[];
+}
+
+export interface JournalProcess {
+  /** What it hosts: 'toxiproxy' or 'cluster'. */
+  readonly role: string;
+  readonly pid: number;
+  /** Its own process group (it is spawned detached): the sweep kills the whole group. */
+  readonly pgid: number;
+  readonly startTime?: string;
+}
+
+export interface JournalProxy {
+  readonly toxiproxyUrl: string;
+  readonly name: string;
+  /** As asked (may end in :0 until the server has reported the real port). */
+  readonly listen: string;
+  readonly upstream: string;
 }
 
 export interface JournalDocument {
   readonly version: typeof JOURNAL_VERSION;
   readonly pid: number;
+  /** The owner's start time (process-identity.ts); absent in journals of older versions. */
+  readonly pidStartTime?: string;
   readonly experiment: string;
   readonly startedAt: string;
   readonly infrastructure: JournalInfrastructure;
@@ -62,15 +94,22 @@ export async function readJournal(path: string): Promise<JournalDocument | undef
   }
 }
 
-/** True when a process with this id exists (and is not us). */
-export function isOtherProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * True when a process with this id exists (and is not us) and, when its start time is given, is
+ * the same process (a reused pid is not taken for a live run).
+ */
+export function isOtherProcessAlive(pid: number, startTime?: string): boolean {
+  return isSameProcessAlive(pid, startTime);
+}
+
+/** True when the run that owns this journal is still going. */
+export function isJournalOwnerAlive(journal: Pick<JournalDocument, 'pid' | 'pidStartTime'>): boolean {
+  return isSameProcessAlive(journal.pid, journal.pidStartTime);
+}
+
+let ownStartTime: string | undefined;
+function ownProcessStartTime(): string | undefined {
+  return (ownStartTime ??= processStartTime(process.pid));
 }
 
 /** The journal of the current run. Every mutation is written through before it returns. */
@@ -99,8 +138,34 @@ export class Journal {
     if (this.entries.length !== before) await this.flush();
   }
 
+  /** True while a proxy this run created on an external Toxiproxy is not known to be removed. */
+  hasCreatedProxies(): boolean {
+    return (this.infrastructure.createdProxies ?? []).length > 0;
+  }
+
   async setInfrastructure(update: Partial<JournalInfrastructure>): Promise<void> {
     this.infrastructure = { ...this.infrastructure, ...update };
+    await this.flush();
+  }
+
+  /** Appends a child process the run started (written through before it returns). */
+  async addProcess(record: JournalProcess): Promise<void> {
+    this.infrastructure = { ...this.infrastructure, processes: [...(this.infrastructure.processes ?? []), record] };
+    await this.flush();
+  }
+
+  /** Adds or replaces (by URL and name) a proxy created on an external Toxiproxy. */
+  async addCreatedProxy(record: JournalProxy): Promise<void> {
+    const others = (this.infrastructure.createdProxies ?? []).filter((p) => !(p.toxiproxyUrl === record.toxiproxyUrl && p.name === record.name));
+    this.infrastructure = { ...this.infrastructure, createdProxies: [...others, record] };
+    await this.flush();
+  }
+
+  async removeCreatedProxy(toxiproxyUrl: string, name: string): Promise<void> {
+    const before = this.infrastructure.createdProxies ?? [];
+    const after = before.filter((p) => !(p.toxiproxyUrl === toxiproxyUrl && p.name === name));
+    if (after.length === before.length) return;
+    this.infrastructure = { ...this.infrastructure, createdProxies: after };
     await this.flush();
   }
 
@@ -114,6 +179,7 @@ export class Journal {
     const document: JournalDocument = {
       version: JOURNAL_VERSION,
       pid: process.pid,
+      ...(ownProcessStartTime() ? { pidStartTime: ownProcessStartTime() } : {}),
       experiment: this.experiment,
       startedAt: this.startedAt,
       infrastructure: this.infrastructure,

@@ -4,15 +4,17 @@
  */
 import type { RevertRecord } from '../faults/fault-injector.ts';
 import { ToxiproxyClient } from '../faults/toxiproxy-client.ts';
-import { isOtherProcessAlive, JournalError, readJournal, type JournalDocument } from './journal.ts';
+import { isJournalOwnerAlive, JournalError, readJournal, type JournalDocument, type JournalProxy } from './journal.ts';
 import { killProcessGroup } from './process-groups.ts';
+import { processStartTime } from './process-identity.ts';
 import { existsSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 
 export interface SweepAction {
   readonly what: string;
-  readonly outcome: 'reverted' | 'already-reverted' | 'gone-with-run' | 'not-revertible' | 'killed' | 'removed' | 'failed';
+  /** `not-ours`: a proxy of that name exists but with another listen/upstream; it was left alone. */
+  readonly outcome: 'reverted' | 'already-reverted' | 'gone-with-run' | 'not-revertible' | 'killed' | 'removed' | 'not-ours' | 'failed';
   readonly detail?: string;
 }
 
@@ -57,7 +59,7 @@ export async function revertRecord(record: RevertRecord): Promise<'reverted' | '
 export async function sweepJournal(path: string): Promise<SweepReport> {
   const journal = await readJournal(path);
   if (!journal) return { journal: path, found: false, actions: [], ok: true };
-  if (isOtherProcessAlive(journal.pid)) {
+  if (isJournalOwnerAlive(journal)) {
     throw new JournalError(`journal ${path} belongs to a run that is still going (pid ${journal.pid}, experiment ${journal.experiment}); stop it first or use another --journal`);
   }
   const actions = await sweepDocument(journal);
@@ -66,9 +68,33 @@ export async function sweepJournal(path: string): Promise<SweepReport> {
   return { journal: path, found: true, actions, ok };
 }
 
+/**
+ * Kills a journaled process group unless its leader is now another process (a reused pid: its
+ * start time differs). A dead leader with a live group is still killed: a pgid is never handed out
+ * while any process of the group lives.
+ */
+function killJournaledGroup(pgid: number, startTime: string | undefined): 'killed' | 'gone' | 'pid-reused' {
+  if (startTime !== undefined) {
+    const now = processStartTime(pgid);
+    if (now !== undefined && now !== startTime) return 'pid-reused';
+  }
+  return killProcessGroup(pgid);
+}
+
 async function sweepDocument(journal: JournalDocument): Promise<SweepAction[]> {
   const actions: SweepAction[] = [];
   const embedded = journal.infrastructure.embeddedToxiproxyUrl;
+  // First the processes that hosted the embedded Toxiproxy and the local plane: after this the
+  // embedded Toxiproxy's faults are gone with them for certain.
+  for (const host of journal.infrastructure.processes ?? []) {
+    const what = `${host.role} host process ${host.pid}`;
+    try {
+      const outcome = killJournaledGroup(host.pgid, host.startTime);
+      if (outcome === 'killed') actions.push({ what, outcome: 'killed' });
+    } catch (error) {
+      actions.push({ what, outcome: 'failed', detail: (error as Error).message });
+    }
+  }
   // LIFO, as the run itself would have done.
   for (const entry of [...journal.entries].reverse()) {
     const what = `${entry.faultId}: ${describeRecord(entry.record)}`;
@@ -84,10 +110,16 @@ async function sweepDocument(journal: JournalDocument): Promise<SweepAction[]> {
       actions.push({ what, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     }
   }
+  for (const created of [...(journal.infrastructure.createdProxies ?? [])].reverse()) {
+    actions.push(await removeCreatedProxy(created));
+  }
+  const podStartTimes = journal.infrastructure.podProcessStartTimes ?? {};
+  const hostGroups = new Set((journal.infrastructure.processes ?? []).map((host) => host.pgid));
   for (const pgid of journal.infrastructure.podProcessGroups ?? []) {
+    if (hostGroups.has(pgid)) continue;
     const what = `local pod process group ${pgid}`;
     try {
-      const outcome = killProcessGroup(pgid);
+      const outcome = killJournaledGroup(pgid, podStartTimes[String(pgid)]);
       if (outcome === 'killed') actions.push({ what, outcome: 'killed' });
     } catch (error) {
       actions.push({ what, outcome: 'failed', detail: (error as Error).message });
@@ -106,4 +138,27 @@ async function sweepDocument(journal: JournalDocument): Promise<SweepAction[]> {
     }
   }
   return actions;
+}
+
+/** A proxy the dead run created on an external Toxiproxy: removed only if it is still the one it created. */
+async function removeCreatedProxy(created: JournalProxy): Promise<SweepAction> {
+  const what = `proxy ${created.name} (listen ${created.listen} → upstream ${created.upstream}) created at ${created.toxiproxyUrl}`;
+  try {
+    const client = new ToxiproxyClient(created.toxiproxyUrl);
+    const proxy = await client.findProxy(created.name);
+    if (!proxy) return { what, outcome: 'already-reverted' };
+    if (!sameListen(proxy.listen, created.listen) || proxy.upstream !== created.upstream) {
+      return { what, outcome: 'not-ours', detail: `it now has listen ${proxy.listen} and upstream ${proxy.upstream}; left alone` };
+    }
+    await client.deleteProxy(created.name);
+    return { what, outcome: 'removed' };
+  } catch (error) {
+    return { what, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** `host:0` was journaled before the server picked the port: any port on that host matches. */
+function sameListen(actual: string, journaled: string): boolean {
+  if (actual === journaled) return true;
+  return journaled.endsWith(':0') && actual.startsWith(journaled.slice(0, -1)) && /^\d+$/.test(actual.slice(journaled.length - 1));
 }

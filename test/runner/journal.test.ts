@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOtherProcessAlive, Journal, JournalError, readJournal } from '../../src/runner/journal.ts';
 import { sweepJournal } from '../../src/runner/sweep.ts';
+import { processStartTime } from '../../src/runner/process-identity.ts';
+import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
+import { startToxiproxy } from '../../src/toxiproxy/index.ts';
 import { expectRejection } from './helpers.ts';
 
 describe('runner/journal', () => {
@@ -59,6 +62,18 @@ describe('runner/journal', () => {
     await expectRejection(sweepJournal(path), JournalError, /still going \(pid 1/);
   });
 
+  it('records the owner\'s start time; a live pid with another start time is a reused pid, not a live run', async () => {
+    const path = join(dir, 'journal.json');
+    await new Journal(path, 'exp').setInfrastructure({});
+    const own = await readJournal(path);
+    expect(own?.pidStartTime).to.equal(processStartTime(process.pid));
+    // pid 1 is alive, but it is not the process that wrote this journal.
+    await writeFile(path, JSON.stringify({ version: 1, pid: 1, pidStartTime: 'linux:another-boot:1', experiment: 'old', startedAt: '', infrastructure: {}, entries: [] }));
+    const report = await sweepJournal(path);
+    expect(report).to.deep.include({ found: true, ok: true });
+    expect(await readJournal(path)).to.equal(undefined);
+  });
+
   it('sweeping a missing journal does nothing', async () => {
     const report = await sweepJournal(join(dir, 'none.json'));
     expect(report).to.deep.include({ found: false, ok: true });
@@ -101,6 +116,35 @@ describe('runner/sweep of an embedded Toxiproxy', () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runner/sweep of proxies a dead run created on an external Toxiproxy', () => {
+  it('removes the ones it created (same listen and upstream), leaves a same-named proxy that differs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebound-journal-'));
+    const server = await startToxiproxy({ port: 0 });
+    try {
+      const client = new ToxiproxyClient(server.url);
+      const ours = await client.createProxy({ name: 'ours', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' });
+      await client.createProxy({ name: 'renamed', listen: '127.0.0.1:0', upstream: '127.0.0.1:7' });
+      const path = join(dir, 'journal.json');
+      const createdProxies = [
+        // journaled before creation with port 0, as a run does before the server picks the port
+        { toxiproxyUrl: server.url, name: 'ours', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' },
+        { toxiproxyUrl: server.url, name: 'renamed', listen: '127.0.0.1:0', upstream: '127.0.0.1:8' },
+        { toxiproxyUrl: server.url, name: 'never-created', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' },
+      ];
+      await writeFile(path, JSON.stringify({ version: 1, pid: 999_999_999, experiment: 'x', startedAt: '', infrastructure: { createdProxies }, entries: [] }));
+      const report = await sweepJournal(path);
+      expect(report.ok).to.equal(true);
+      expect(report.actions.map((action) => `${action.outcome} ${action.what.split(' ')[1]}`)).to.deep.equal(['already-reverted never-created', 'not-ours renamed', 'removed ours']);
+      expect(await client.findProxy('ours')).to.equal(undefined);
+      expect(await client.findProxy('renamed')).to.not.equal(undefined);
+      expect(ours.listen).to.match(/^127\.0\.0\.1:\d+$/);
+    } finally {
+      await server.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
