@@ -91,6 +91,55 @@ describe('reporters: report.html in headless Chromium', function () {
     await page.close();
   });
 
+  /** Label boxes of the timeline's markers, and whether any two of them intersect. */
+  const LAYOUT_PROBE = `(() => {
+    const boxes = [...document.querySelectorAll('#chart-timeline text.marker-label, #chart-timeline text.band-label, #chart-timeline .hl-failed text')].map((t) => {
+      const r = t.getBoundingClientRect();
+      return { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    });
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlaps.push(a.text + ' × ' + b.text);
+    }
+    const svg = document.querySelector('#chart-timeline > svg').getBoundingClientRect();
+    const outside = boxes.filter((b) => b.left < svg.left - 0.5 || b.right > svg.right + 0.5).map((b) => b.text);
+    return {
+      labels: boxes.filter((b) => b.text).length,
+      overlaps,
+      outside,
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      checksWidth: document.querySelector('table.checks').getBoundingClientRect().right,
+      tallestCheckRow: Math.max(...[...document.querySelectorAll('table.checks tbody tr')].map((r) => r.getBoundingClientRect().height)),
+    };
+  })()`;
+
+  it('fits 1280 px and A4 print without horizontal scroll; marker labels never overlap; the failed banner names the check', async () => {
+    const { page, consoleErrors } = await open(renderHtml(makeResult({ variant: 'failed' })), 'failed.html');
+    expect(consoleErrors).to.deep.equal([]);
+    const screen = (await page.evaluate(LAYOUT_PROBE)) as { labels: number; overlaps: string[]; outside: string[]; scrollWidth: number; innerWidth: number; checksWidth: number; tallestCheckRow: number };
+    expect(screen.overlaps).to.deep.equal([]);
+    expect(screen.outside).to.deep.equal([]);
+    expect(screen.labels).to.be.greaterThan(4);
+    expect(screen.scrollWidth).to.be.at.most(screen.innerWidth);
+    expect(screen.checksWidth).to.be.at.most(screen.innerWidth);
+    expect(screen.tallestCheckRow).to.be.below(160);
+    const banner = await page.locator('.banner .failed-check').allInnerTexts();
+    expect(banner[0]).to.match(/^✘ checkout keeps working: observed 3\d\.\d %, expected ≥ 90 %$/);
+    expect(await page.locator('#chart-timeline g.hl-failed').count()).to.equal(2);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-failed.png'), fullPage: true });
+    // A4 portrait at 96 dpi less 12 mm margins ≈ 704 px of content.
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 704, height: 1000 });
+    const print = (await page.evaluate(LAYOUT_PROBE)) as typeof screen;
+    expect(print.scrollWidth).to.be.at.most(print.innerWidth);
+    expect(print.overlaps).to.deep.equal([]);
+    expect(await page.locator('details.fields dl').first().isVisible()).to.equal(false);
+    await page.close();
+  });
+
   it('runs no script and creates no element from hostile user text', async () => {
     const { page, consoleErrors, requests, dialogs, url } = await open(renderHtml(makeResult({ hostile: HOSTILE, variant: 'error' })), 'hostile.html');
     expect(dialogs).to.deep.equal([]);

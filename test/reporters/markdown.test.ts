@@ -12,7 +12,7 @@ describe('reporters: summary.md', () => {
     expect(md).to.include('| Verdict | Check | Observed | Expected | n | 95% interval | Mode | Why |');
     const checkRows = lines.filter((l) => /^\| [✔✘?!] /.test(l));
     expect(checkRows).to.have.length(7);
-    expect(checkRows[0]).to.match(/^\| ✘ failed \| checkout keeps working \| 30(\.0)?% \| ≥ 90% \| [\d,]+ \| /);
+    expect(checkRows[0]).to.match(/^\| ✘ failed \| checkout keeps working \| (ratio )?30(\.0)?%[^|]* \| ≥ 90%[^|]* \| [\d,]+ \| /);
     expect(md).to.include('| Phase | Duration | Requests | Success | Failures | p99 | Served by |');
     expect(lines.filter((l) => /^\| (baseline|outage|recovery) \|/.test(l))).to.have.length(3);
     expect(md).to.include('`report.html` in the workflow artifact **rebound-report**');

@@ -75,3 +75,43 @@ export function servedByGroups(points: readonly ChartPoint[], limit = 6): { read
   if (sorted.length <= limit) return { names: sorted, other: false };
   return { names: sorted.slice(0, limit - 1), other: true };
 }
+
+/**
+ * The instance group of a served-by value: a Kubernetes pod name `<group>-<template hash>-<suffix>`
+ * (`payments-primary-bpnq7rgtvz-2sqnl` → `payments-primary`); any other value is its own group.
+ */
+export function instanceGroup(name: string): string {
+  const match = /^(.+?)-[a-z0-9]{4,10}-[a-z0-9]{5}$/.exec(name);
+  return match ? match[1]! : name;
+}
+
+/** Served-by counts summed per instance group. */
+export function groupServedBy(servedBy: Readonly<Record<string, number>>): Record<string, number> {
+  const grouped: Record<string, number> = {};
+  for (const [name, n] of Object.entries(servedBy)) {
+    const group = instanceGroup(name);
+    grouped[group] = (grouped[group] ?? 0) + n;
+  }
+  return grouped;
+}
+
+export const SERVED_BY_PALETTE_SIZE = 6;
+
+/**
+ * A colour slot per group that depends on the group's name only (a hash, probing to the next free
+ * slot on a clash, in name order), so payments-primary keeps its colour from run to run and chart to chart.
+ */
+export function groupColours(groups: readonly string[], size = SERVED_BY_PALETTE_SIZE): Map<string, number> {
+  const colours = new Map<string, number>();
+  const taken = new Set<number>();
+  for (const group of [...new Set(groups)].sort()) {
+    let hash = 0;
+    for (let i = 0; i < group.length; i++) hash = (Math.imul(hash, 31) + group.charCodeAt(i)) >>> 0;
+    let slot = hash % size;
+    for (let probe = 0; probe < size && taken.has(slot); probe++) slot = (slot + 1) % size;
+    colours.set(group, slot);
+    if (taken.size < size) taken.add(slot);
+    if (taken.size === size) taken.clear();
+  }
+  return colours;
+}

@@ -3,9 +3,10 @@
  * Every label that comes from user text stays a plain string here and is escaped by the
  * template; path data is numbers only.
  */
-import type { Result } from '../../result/result.ts';
-import { formatOffset, humanizeKey } from '../format.ts';
-import { type ChartPoint, type ChartSeries, servedByGroups } from './chart-data.ts';
+import type { CheckResult, Result } from '../../result/result.ts';
+import { CHECK_SYMBOL, formatDuration, formatOffset } from '../format.ts';
+import { type ChartPoint, type ChartSeries, groupColours, groupServedBy, instanceGroup, servedByGroups } from './chart-data.ts';
+import { expectedCell, observedCell, percent, resolvedDuration, threshold } from './check-cells.ts';
 import { bandPath, formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, type Scale, timeTicks } from './scales.ts';
 
 export interface Tick {
@@ -36,6 +37,23 @@ export interface MarkerLine {
   readonly cls: string;
   /** Label baseline; undefined draws the line without a label. */
   readonly labelY?: number;
+  /** The label sits left of its line (near the right edge). */
+  readonly anchorEnd?: boolean;
+}
+
+/** A failed check's window, shaded on the timeline, with its expected threshold when it has one. */
+export interface Highlight {
+  readonly x: number;
+  readonly width: number;
+  readonly top: number;
+  readonly height: number;
+  readonly title: string;
+  readonly label: string;
+  readonly labelX: number;
+  readonly labelY: number;
+  /** y of the expected threshold line across the window (ratio checks). */
+  readonly thresholdY?: number;
+  readonly thresholdLabel?: string;
 }
 
 export interface PodMark {
@@ -68,6 +86,7 @@ export interface ChartModel {
   readonly areas: readonly SeriesPath[];
   readonly series: readonly SeriesPath[];
   readonly markers: readonly MarkerLine[];
+  readonly highlights: readonly Highlight[];
   readonly podMarks: readonly PodMark[];
   readonly podLaneY?: number;
   readonly legend: readonly LegendEntry[];
@@ -76,9 +95,12 @@ export interface ChartModel {
 
 const WIDTH = 1100;
 const MARGIN = { left: 64, right: 70 };
-const LABEL_ROW = 14;
-const LABEL_ROWS = 3;
-const CHAR_WIDTH = 6.3;
+const LABEL_ROW = 16;
+const LABEL_ROWS = 4;
+/** Width of one character of a bold 12 px marker label, a little generous so that estimates never overlap. */
+const CHAR_WIDTH = 7.6;
+/** Width of one character of a 12 px band label. */
+const BAND_CHAR_WIDTH = 7.2;
 
 interface Frame {
   readonly x: Scale;
@@ -100,7 +122,7 @@ function frameFor(result: Result, series: ChartSeries): Frame {
       return {
         x: x0,
         width,
-        label: truncate(phase.name, width - 8),
+        label: truncate(phase.name, width - 8, BAND_CHAR_WIDTH),
         title: `${phase.name}: ${formatOffset(phase.startMs)} – ${formatOffset(phase.endMs)}`,
         cls: `band band-${index % 2}${phase.faults.length > 0 ? ' band-fault' : ''}`,
         top,
@@ -110,8 +132,8 @@ function frameFor(result: Result, series: ChartSeries): Frame {
   return { x, endMs, xTicks, bands };
 }
 
-function truncate(text: string, widthPx: number): string {
-  const max = Math.floor(widthPx / CHAR_WIDTH);
+function truncate(text: string, widthPx: number, charWidth = CHAR_WIDTH): string {
+  const max = Math.floor(widthPx / charWidth);
   if (max <= 1) return '';
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
@@ -127,14 +149,27 @@ interface RawMarker {
   readonly cls: string;
 }
 
-/** Fault apply/revert instants (from the faults table) and check markers (failover, recovery). */
+/** Check markers worth a labelled line: the instant the thing measured happened. Start instants and windows are not drawn. */
+const CHECK_MARKERS: Readonly<Record<string, string>> = { failoverAtMs: 'failover', recoveredAtMs: 'recovered', readyAtMs: 'pods ready', podsReadyAtMs: 'pods ready' };
+
+function checkMarkerLabel(check: CheckResult, word: string): string {
+  const observed = observedCell(check).lines[0] ?? '';
+  // `failover < 100 ms` → `failover ✔ < 100 ms`; `ready after 1.01 s` → `pods ready ✔ 1.01 s`.
+  const value = observed.replace(/^(failover|recovery|ready after)\s*/, '');
+  return `${word} ${CHECK_SYMBOL[check.verdict]} ${value}`.trim();
+}
+
+/**
+ * Labelled instants: fault apply/revert (a pod kill has nothing to revert, so only its kills), the
+ * failover / recovery / pods-ready instants of checks (with verdict and time), guardrail and failed reverts.
+ */
 export function collectMarkers(result: Result): RawMarker[] {
   const markers: RawMarker[] = [];
   for (const fault of result.faults) {
     if (fault.appliedMs !== undefined) {
       markers.push({ atMs: fault.appliedMs, label: `${fault.kind} applied`, title: `${fault.description} (${fault.target}) applied at ${formatOffset(fault.appliedMs)}`, cls: 'm-apply' });
     }
-    if (fault.revertedMs !== undefined) {
+    if (fault.revertedMs !== undefined && fault.kind !== 'pod-kill') {
       markers.push({ atMs: fault.revertedMs, label: `${fault.kind} reverted`, title: `${fault.description} (${fault.target}) reverted at ${formatOffset(fault.revertedMs)}`, cls: 'm-revert' });
     }
   }
@@ -142,10 +177,16 @@ export function collectMarkers(result: Result): RawMarker[] {
     if (event.kind === 'fault-revert-failed') markers.push({ atMs: event.atMs, label: 'revert failed', title: `${event.message} at ${formatOffset(event.atMs)}`, cls: 'm-fail' });
     if (event.kind === 'guardrail-tripped') markers.push({ atMs: event.atMs, label: 'guardrail', title: `${event.message} at ${formatOffset(event.atMs)}`, cls: 'm-fail' });
   }
+  const seen = new Set<string>();
   for (const check of result.checks) {
     for (const [key, atMs] of Object.entries(check.markers ?? {})) {
-      const what = humanizeKey(key).replace(/ at$/, '');
-      markers.push({ atMs, label: what, title: `${check.name}: ${what} at ${formatOffset(atMs)}`, cls: 'm-check' });
+      const word = CHECK_MARKERS[key];
+      if (!word) continue;
+      const label = checkMarkerLabel(check, word);
+      const id = `${Math.round(atMs)} ${label}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      markers.push({ atMs, label, title: `${check.name}: ${word} at ${formatOffset(atMs)} — ${check.reason}`, cls: check.verdict === 'failed' ? 'm-check m-check-failed' : 'm-check' });
     }
   }
   return markers.sort((a, b) => a.atMs - b.atMs);
@@ -156,11 +197,12 @@ export function collectPodMarks(result: Result): { atMs: number; symbol: PodMark
   const symbols = { 'pod-deleted': 'deleted', 'pod-created': 'created', 'pod-ready': 'ready' } as const;
   const marks: { atMs: number; symbol: PodMark['symbol']; title: string }[] = [];
   for (const event of result.events) {
+    if (event.data?.initial === true) continue;
     if (event.kind === 'pod-deleted' || event.kind === 'pod-created' || event.kind === 'pod-ready') {
       marks.push({ atMs: event.atMs, symbol: symbols[event.kind], title: `${event.message} at ${formatOffset(event.atMs)}` });
     }
   }
-  if (marks.length > 0) return marks;
+  if (marks.length > 0 || result.events.some((e) => e.kind.startsWith('pod-'))) return marks;
   for (const fault of result.faults) {
     for (const pod of fault.pods ?? []) {
       marks.push({ atMs: pod.deletedMs, symbol: 'deleted', title: `pod ${pod.pod} deleted at ${formatOffset(pod.deletedMs)}` });
@@ -171,17 +213,81 @@ export function collectPodMarks(result: Result): { atMs: number; symbol: PodMark
   return marks;
 }
 
-/** Places labels in up to LABEL_ROWS rows so that they do not overlap; the rest get no label (title only). */
-function layoutMarkers(raw: readonly RawMarker[], x: Scale, firstRowY: number): MarkerLine[] {
-  const rowEnds: number[] = new Array(LABEL_ROWS).fill(-Infinity);
-  return raw.map((marker) => {
+/**
+ * Places each label in the first of LABEL_ROWS rows where it overlaps no other label, to the right
+ * of its line (to the left near the right edge). A label that fits no row is left off the chart
+ * and listed in the chart's note, so labels never overlap.
+ */
+export function layoutMarkers(raw: readonly RawMarker[], x: Scale, firstRowY: number, bounds: { left: number; right: number } = { left: 0, right: WIDTH }): { markers: MarkerLine[]; unplaced: RawMarker[] } {
+  const placed: { px: number; row: number; span: [number, number]; text: [number, number] }[] = [];
+  const unplaced: RawMarker[] = [];
+  const markers = raw.map((marker): MarkerLine => {
     const px = x(marker.atMs);
-    const width = marker.label.length * CHAR_WIDTH + 10;
-    const row = rowEnds.findIndex((end) => end < px - 2);
-    if (row === -1) return { x: px, label: '', title: marker.title, cls: marker.cls };
-    rowEnds[row] = px + width;
-    return { x: px, label: marker.label, title: marker.title, cls: marker.cls, labelY: firstRowY + row * LABEL_ROW };
+    const width = marker.label.length * CHAR_WIDTH;
+    const toRight = px + 3 + width <= bounds.right;
+    const span: [number, number] = toRight ? [px - 1, px + 3 + width + 6] : [px - 3 - width - 6, px + 1];
+    // Where the text itself is: another marker's line may touch the padding but must not cross the text.
+    const text: [number, number] = toRight ? [px + 2, px + 3 + width] : [px - 3 - width, px - 2];
+    const fits = (row: number) =>
+      placed.every((other) => {
+        const labelsClear = other.row !== row || span[1] <= other.span[0] || span[0] >= other.span[1];
+        // A line runs down from its label through the rows below it.
+        const otherLineClear = other.row >= row || other.px <= text[0] || other.px >= text[1];
+        const ownLineClear = other.row <= row || px <= other.text[0] || px >= other.text[1];
+        return labelsClear && otherLineClear && ownLineClear;
+      });
+    let row = -1;
+    for (let r = 0; r < LABEL_ROWS && marker.label; r++) {
+      if (fits(r)) {
+        row = r;
+        break;
+      }
+    }
+    if (row === -1) {
+      if (marker.label) unplaced.push(marker);
+      return { x: px, label: '', title: marker.title, cls: marker.cls };
+    }
+    placed.push({ px, row, span, text });
+    return { x: px, label: marker.label, title: marker.title, cls: marker.cls, labelY: firstRowY + row * LABEL_ROW, ...(toRight ? {} : { anchorEnd: true }) };
   });
+  return { markers, unplaced };
+}
+
+/** Failed checks' windows (from → to, or start → the instant or the end of the run), with the expected ratio drawn across. */
+function failedWindows(result: Result, x: Scale, endMs: number, y: Scale, top: number, height: number): Highlight[] {
+  const highlights: Highlight[] = [];
+  const labelSpans: [number, number, number][] = [];
+  for (const check of result.checks) {
+    if (check.verdict !== 'failed' || !check.strict || !check.markers) continue;
+    const m = check.markers;
+    const from = m.fromMs ?? m.startMs ?? m.faultAppliedMs ?? m.recoveryStartMs;
+    if (from === undefined) continue;
+    const phase = result.phases.find((p) => p.startMs <= from && from < p.endMs);
+    const to = Math.min(endMs, m.toMs ?? m.readyAtMs ?? phase?.endMs ?? endMs);
+    const x0 = x(from);
+    const width = Math.max(2, x(to) - x0);
+    const min = typeof check.expected.min === 'number' ? check.expected.min : undefined;
+    const ratioCheck = (check.kind === 'successRatio' && min !== undefined) || (check.kind === 'timeToFailover' || check.kind === 'timeToRecover');
+    const t = check.kind === 'successRatio' ? min : typeof check.expected.threshold === 'number' ? check.expected.threshold : undefined;
+    const label = truncate(`${CHECK_SYMBOL.failed} ${check.name}: ${observedCell(check).lines[0]} vs ${expectedCell(check).lines[0]}`, WIDTH - MARGIN.right - x0 - 8, 7);
+    // Labels of windows that start close together stack upwards from the bottom of the plot.
+    const span: [number, number] = [x0, x0 + 4 + label.length * 7];
+    let row = 0;
+    while (labelSpans.some(([r, a, b]) => r === row && span[0] < b && a < span[1])) row++;
+    labelSpans.push([row, span[0], span[1]]);
+    highlights.push({
+      x: x0,
+      width,
+      top,
+      height,
+      title: `${check.name} failed: ${check.reason}`,
+      label,
+      labelX: x0 + 4,
+      labelY: top + height - 8 - row * 16,
+      ...(ratioCheck && t !== undefined ? { thresholdY: y(t), thresholdLabel: `expected ≥ ${threshold(t)}` } : {}),
+    });
+  }
+  return highlights;
 }
 
 function resolutionNote(series: ChartSeries, bucketMs: number): string {
@@ -192,7 +298,7 @@ function resolutionNote(series: ChartSeries, bucketMs: number): string {
 export function timelineChart(result: Result, series: ChartSeries): ChartModel {
   const frame = frameFor(result, series);
   const top = 10 + LABEL_ROW * LABEL_ROWS;
-  const plotHeight = 210;
+  const plotHeight = 230;
   const bottom = top + plotHeight;
   const podLaneY = bottom + 16;
   const height = podLaneY + 52;
@@ -204,15 +310,18 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
   const y2 = linearScale([0, rateTop], [bottom, top]);
   const ratio = linePath(series.points.map((p) => [frame.x(centre(p)), p.total > 0 ? y(p.successes / p.total) : null]));
   const rate = linePath(series.points.map((p) => [frame.x(centre(p)), y2(p.total / seconds)]));
-  const markers = layoutMarkers(collectMarkers(result), frame.x, 20);
+  const layout = layoutMarkers(collectMarkers(result), frame.x, 16, { left: MARGIN.left, right: WIDTH - 8 });
+  const markers = layout.markers;
+  const highlights = failedWindows(result, frame.x, frame.endMs, y, top, plotHeight);
   const podMarks = collectPodMarks(result).map((mark) => ({ x: frame.x(mark.atMs), y: podLaneY, symbol: mark.symbol, title: mark.title }));
   const legend: LegendEntry[] = [
     { label: 'success ratio (%)', cls: 's-success', swatch: 'line' },
     { label: 'request rate (req/s, right axis)', cls: 's-rate', swatch: 'line' },
     { label: 'fault applied', cls: 'm-apply', swatch: 'marker' },
     { label: 'fault reverted', cls: 'm-revert', swatch: 'marker' },
-    { label: 'failover / recovery (from checks)', cls: 'm-check', swatch: 'dash' },
+    { label: 'failover / recovery / pods ready (from checks)', cls: 'm-check', swatch: 'dash' },
   ];
+  if (highlights.length > 0) legend.push({ label: 'failed check window', cls: 'hl-failed', swatch: 'area' });
   if (markers.some((m) => m.cls === 'm-fail')) legend.push({ label: 'revert failed / guardrail', cls: 'm-fail', swatch: 'marker' });
   if (podMarks.length > 0) legend.push({ label: 'pod deleted', cls: 'pod-deleted', swatch: 'deleted' }, { label: 'pod created', cls: 'pod-created', swatch: 'created' }, { label: 'pod ready', cls: 'pod-ready', swatch: 'ready' });
   return {
@@ -224,7 +333,7 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
-    yTicks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ at: y(v), label: `${Math.round(v * 100)}%` })),
+    yTicks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ at: y(v), label: `${Math.round(v * 100)} %` })),
     yLabel: 'success ratio (%)',
     y2Ticks: niceTicks(0, rateTop, 4).map((v) => ({ at: y2(v), label: String(v) })),
     y2Label: 'requests/s',
@@ -235,10 +344,14 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
       { name: 'success ratio', d: ratio, cls: 's-success' },
     ],
     markers,
+    highlights,
     podMarks,
     ...(podMarks.length > 0 ? { podLaneY } : {}),
     legend,
-    note: resolutionNote(series, result.timeline.bucketMs),
+    note: [
+      resolutionNote(series, result.timeline.bucketMs),
+      layout.unplaced.length > 0 ? `Not labelled for lack of room: ${layout.unplaced.map((m) => `${m.label} at ${formatOffset(m.atMs)}`).join('; ')}.` : '',
+    ].filter(Boolean).join(' '),
   };
 }
 
@@ -286,6 +399,7 @@ export function latencyChart(result: Result, series: ChartSeries): ChartModel {
       { name: 'p99', d: path((l) => l.p99), cls: 's-p99' },
     ],
     markers,
+    highlights: [],
     podMarks: [],
     legend: [
       { label: 'p50', cls: 's-p50', swatch: 'line' },
@@ -301,8 +415,18 @@ export function latencyChart(result: Result, series: ChartSeries): ChartModel {
 
 /** Stacked share of responses per serving instance; undefined when no response named one. */
 export function servedByChart(result: Result, series: ChartSeries): ChartModel | undefined {
-  const groups = servedByGroups(series.points);
+  // Pods of one Deployment/ReplicaSet are one group: the chart shows where traffic went, not which replica.
+  const points = series.points.map((point) => ({ ...point, servedBy: groupServedBy(point.servedBy) }));
+  const groups = servedByGroups(points);
   if (groups.names.length === 0) return undefined;
+  const colours = groupColours(groups.names);
+  const podsPerGroup = new Map<string, Set<string>>();
+  for (const point of series.points) {
+    for (const name of Object.keys(point.servedBy)) {
+      const group = instanceGroup(name);
+      podsPerGroup.set(group, (podsPerGroup.get(group) ?? new Set()).add(name));
+    }
+  }
   const frame = frameFor(result, series);
   const top = 16;
   const plotHeight = 150;
@@ -312,7 +436,7 @@ export function servedByChart(result: Result, series: ChartSeries): ChartModel |
   const xs: number[] = [];
   const shares: number[][] = keys.map(() => []);
   // Each point spans its own width: draw step edges at both ends so shares read per point.
-  for (const point of series.points) {
+  for (const point of points) {
     const named = Object.values(point.servedBy).reduce((sum, n) => sum + n, 0);
     const values = keys.map((key) => {
       if (named === 0) return 0;
@@ -332,26 +456,30 @@ export function servedByChart(result: Result, series: ChartSeries): ChartModel |
     const upper = cumulative.map((c) => y(Math.min(1, c)));
     const d = bandPath(xs, lower, upper);
     lower = upper;
-    return { name: key ?? 'other', d, cls: `sb sb-${i}` };
+    return { name: key ?? 'other', d, cls: key === undefined ? 'sb sb-other' : `sb sb-${colours.get(key) ?? 0}` };
   });
   return {
     id: 'chart-served-by',
     title: 'Served by',
-    summary: 'Share of responses per serving instance (response header), stacked.',
+    summary: 'Share of responses per serving instance group, stacked.',
     width: WIDTH,
     height: bottom + 44,
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
-    yTicks: [0, 0.5, 1].map((v) => ({ at: y(v), label: `${v * 100}%` })),
+    yTicks: [0, 0.5, 1].map((v) => ({ at: y(v), label: `${v * 100} %` })),
     yLabel: 'share of responses (%)',
     y2Ticks: [],
     bands: frame.bands(top, plotHeight).map((band) => ({ ...band, cls: `${band.cls} band-outline` })),
     areas,
     series: [],
     markers: collectMarkers(result).map((m) => ({ x: frame.x(m.atMs), label: '', title: m.title, cls: m.cls })),
+    highlights: [],
     podMarks: [],
-    legend: areas.map((area) => ({ label: area.name, cls: area.cls, swatch: 'area' as const })),
-    note: result.load.servedByHeader ? `From the ${result.load.servedByHeader} response header; gaps are buckets where no response named an instance.` : undefined,
+    legend: keys.map((key, i) => {
+      const pods = key === undefined ? 0 : (podsPerGroup.get(key)?.size ?? 0);
+      return { label: key === undefined ? 'other' : pods > 1 || (pods === 1 && !podsPerGroup.get(key)!.has(key)) ? `${key} (${pods} pod${pods === 1 ? '' : 's'})` : key, cls: areas[i]!.cls, swatch: 'area' as const };
+    }),
+    note: `${result.load.servedByHeader ? `From the ${result.load.servedByHeader} response header, ` : ''}pods grouped by name (<group>-<hash>-<suffix>); per-pod shares are in the table below. Gaps are buckets where no response named an instance.`,
   };
 }

@@ -9,7 +9,8 @@ import {
   formatOffset,
   formatRatio,
 } from '../format.ts';
-import { downsampleBuckets, MAX_CHART_POINTS } from './chart-data.ts';
+import { downsampleBuckets, groupServedBy, instanceGroup, MAX_CHART_POINTS } from './chart-data.ts';
+import { type CheckField, checkFields, expectedCell, failureHeadline, observedCell, percent } from './check-cells.ts';
 import { type ChartModel, latencyChart, servedByChart, timelineChart } from './charts.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
@@ -31,6 +32,8 @@ export interface ReportView {
   };
   readonly facts: readonly { readonly label: string; readonly value: string }[];
   readonly checkSummary: string;
+  /** One line per failed strict check: name, observed vs expected (empty when none failed). */
+  readonly failedStrict: readonly string[];
   readonly checks: readonly {
     readonly name: string;
     readonly kind: string;
@@ -39,18 +42,41 @@ export interface ReportView {
     readonly reason: string;
     readonly observed: string;
     readonly expected: string;
+    readonly observedLines: readonly HeadlinePart[];
+    readonly observedSub: string;
+    readonly expectedLines: readonly HeadlinePart[];
+    readonly expectedSub: string;
+    readonly fields: readonly CheckField[];
     readonly n: string;
     readonly interval: string;
   }[];
+  readonly servedByPods: {
+    readonly phases: readonly string[];
+    readonly rows: readonly { readonly pod: string; readonly group: string; readonly shares: readonly string[] }[];
+  };
+  /** `9 pods Ready when the watch started: checkout ×2, …` (pod-ready events with data.initial). */
+  readonly podsAtStart: string;
   readonly charts: { readonly timeline: ChartModel; readonly latency: ChartModel; readonly servedBy?: ChartModel };
-  readonly phases: readonly Record<string, string>[];
+  readonly phases: readonly Record<string, string | readonly string[]>[];
   readonly loadSummary: string;
   readonly faults: readonly unknown[];
   readonly podEvents: readonly EventRow[];
+  readonly podEventsOmitted: number;
   readonly events: readonly EventRow[];
   readonly eventCount: number;
   readonly eventsOmitted: number;
   readonly environment: readonly { readonly label: string; readonly value: string }[];
+}
+
+/** A headline split so that the value never wraps: `payments-primary` + `100.0 %`. */
+export interface HeadlinePart {
+  readonly label: string;
+  readonly value: string;
+}
+
+export function splitHeadline(line: string): HeadlinePart {
+  const match = /^(.*?[^\s<>≤≥±])\s([<>≤≥]?\s?[\d—].*)$/.exec(line);
+  return match ? { label: match[1]!, value: match[2]! } : { label: '', value: line };
 }
 
 interface EventRow {
@@ -84,6 +110,23 @@ export function formatServedBy(servedBy: Readonly<Record<string, number>>, limit
   const shown = entries.slice(0, limit).map(([name, n]) => `${name} ${formatRatio(n / total)}`);
   if (entries.length > limit) shown.push(`+${entries.length - limit} more`);
   return shown.join(', ');
+}
+
+/** Served-by shares per instance group, one entry per line (`payments-primary 79.3 %`). */
+export function groupedShares(servedBy: Readonly<Record<string, number>>, limit = 4): string[] {
+  const entries = Object.entries(groupServedBy(servedBy)).sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return ['—'];
+  const shown = entries.slice(0, limit).map(([name, n]) => `${name} ${percent(n / total)}`);
+  if (entries.length > limit) shown.push(`+${entries.length - limit} more`);
+  return shown;
+}
+
+/** Pod names counted per group: `checkout ×2, inventory-v1 ×2, payments-secondary`. */
+function podGroupsText(pods: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const pod of pods) counts.set(instanceGroup(pod), (counts.get(instanceGroup(pod)) ?? 0) + 1);
+  return [...counts.entries()].map(([group, n]) => (n > 1 ? `${group} ×${n}` : group)).join(', ');
 }
 
 export function checkSummary(result: Result): string {
@@ -123,6 +166,10 @@ export function buildReportView(result: Result): ReportView {
   environment.push({ label: 'Run', value: `${result.startedAt} → ${result.endedAt}` });
 
   const events = result.events.slice(0, MAX_EVENT_ROWS).map(eventRow);
+  const initialReady = result.events.filter((e) => e.kind === 'pod-ready' && e.data?.initial === true);
+  const initialPods = initialReady.map((e) => (typeof e.data?.pod === 'string' ? e.data.pod : e.message));
+  const podEventsAll = result.events.filter((e) => e.kind.startsWith('pod-') && e.data?.initial !== true);
+  const podNames = [...new Set(result.phases.flatMap((phase) => Object.keys(phase.servedBy)))].sort((a, b) => instanceGroup(a).localeCompare(instanceGroup(b)) || a.localeCompare(b));
   return {
     schemaVersion: result.schemaVersion,
     reboundVersion: result.rebound.version,
@@ -138,15 +185,22 @@ export function buildReportView(result: Result): ReportView {
       labels: Object.entries(result.experiment.labels).map(([name, value]) => ({ name, value })),
     },
     facts: [
-      { label: 'Started', value: result.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') },
+      { label: 'Started', value: result.startedAt.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') },
       { label: 'Duration', value: formatDuration(result.durationMs) },
       { label: 'Requests', value: formatCount(total) },
-      { label: 'Success overall', value: phaseTotal > 0 ? formatRatio(successes / phaseTotal) : '—' },
-      { label: 'Rate', value: `${Math.round(result.load.achievedRatePerSecond * 10) / 10}/s of ${result.load.targetRate}` },
+      { label: 'Success overall', value: phaseTotal > 0 ? percent(successes / phaseTotal) : '—' },
+      { label: 'Rate', value: `${formatCount(Math.round(result.load.achievedRatePerSecond * 10) / 10)} req/s (target ${result.load.targetRate})` },
       { label: 'Faults', value: String(result.faults.length) },
     ],
     checkSummary: checkSummary(result),
+    failedStrict: result.checks.filter((c) => c.strict && c.verdict === 'failed').map(failureHeadline),
     checks: result.checks.map((check) => ({
+      ...((): { observedLines: readonly HeadlinePart[]; observedSub: string; expectedLines: readonly HeadlinePart[]; expectedSub: string } => {
+        const observed = observedCell(check);
+        const expected = expectedCell(check);
+        return { observedLines: observed.lines.map(splitHeadline), observedSub: observed.sub, expectedLines: expected.lines.map(splitHeadline), expectedSub: expected.sub };
+      })(),
+      fields: checkFields(check),
       name: check.name,
       kind: check.kind,
       strict: check.strict,
@@ -171,14 +225,27 @@ export function buildReportView(result: Result): ReportView {
       to: formatOffset(phase.endMs),
       duration: formatDuration(phase.endMs - phase.startMs),
       total: formatCount(phase.total),
-      successRatio: formatRatio(phase.successRatio),
+      successRatio: percent(phase.successRatio),
       failures: formatFailures(phase.failuresByKind),
       p50: phase.latency ? formatDuration(phase.latency.p50) : '—',
       p95: phase.latency ? formatDuration(phase.latency.p95) : '—',
       p99: phase.latency ? formatDuration(phase.latency.p99) : '—',
-      servedBy: formatServedBy(phase.servedBy),
-      faults: phase.faults.length > 0 ? phase.faults.join(', ') : '—',
+      servedBy: groupedShares(phase.servedBy),
+      faults: phase.faults.map((id) => result.faults.find((f) => f.id === id)?.kind ?? id),
     })),
+    servedByPods: {
+      phases: result.phases.map((phase) => phase.name),
+      rows: podNames.map((pod) => ({
+        pod,
+        group: instanceGroup(pod),
+        shares: result.phases.map((phase) => {
+          const total = Object.values(phase.servedBy).reduce((sum, n) => sum + n, 0);
+          const n = phase.servedBy[pod] ?? 0;
+          return n > 0 && total > 0 ? percent(n / total) : '—';
+        }),
+      })),
+    },
+    podsAtStart: initialPods.length > 0 ? `At start: ${initialPods.length} pod${initialPods.length === 1 ? '' : 's'} Ready (${podGroupsText(initialPods)}).` : '',
     loadSummary: `Load: ${result.load.driver} driver, target ${result.load.targetRate}, ${formatCount(result.load.scheduled)} scheduled, ${formatCount(result.load.total)} completed, ${formatCount(result.load.dropped)} dropped (in-flight cap), timeout ${formatDuration(result.load.timeoutMs)}. Requests are attributed to the phase in which they were scheduled.`,
     faults: result.faults.map((fault) => ({
       id: fault.id,
@@ -190,16 +257,19 @@ export function buildReportView(result: Result): ReportView {
       reverted: fault.revertedMs !== undefined ? formatOffset(fault.revertedMs) : fault.revertError ? 'FAILED' : '—',
       applyError: fault.applyError,
       revertError: fault.revertError,
+      active: fault.appliedMs !== undefined && fault.revertedMs !== undefined && fault.kind !== 'pod-kill' ? formatDuration(fault.revertedMs - fault.appliedMs) : '—',
       problem: Boolean(fault.applyError || fault.revertError),
       pods: (fault.pods ?? []).map((pod) => ({
         pod: pod.pod,
         deleted: formatOffset(pod.deletedMs),
         replacement: pod.replacement,
         created: pod.replacementCreatedMs !== undefined ? formatOffset(pod.replacementCreatedMs) : '—',
-        ready: pod.replacementReadyMs !== undefined ? formatOffset(pod.replacementReadyMs) : 'not ready',
+        ready: pod.replacementReadyMs !== undefined ? formatOffset(pod.replacementReadyMs) : 'never',
+        readyAfter: pod.replacementReadyMs !== undefined ? formatDuration(pod.replacementReadyMs - pod.deletedMs) : '',
       })),
     })),
-    podEvents: result.events.filter((e) => e.kind.startsWith('pod-')).slice(0, MAX_EVENT_ROWS).map(eventRow),
+    podEvents: podEventsAll.slice(0, MAX_EVENT_ROWS).map(eventRow),
+    podEventsOmitted: Math.max(0, podEventsAll.length - MAX_EVENT_ROWS),
     events,
     eventCount: result.events.length,
     eventsOmitted: Math.max(0, result.events.length - events.length),
