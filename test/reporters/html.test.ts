@@ -68,6 +68,8 @@ describe('reporters: HTML report', () => {
     expect(timeline.match(/<g class="hl-failed">/g)).to.have.length(2);
     expect(timeline).to.include('>expected ≥ 90 %</text>');
     expect(timeline).to.include('failed check window');
+    // The failed share is filled, so the outage reads as a block, not a thin line on the axis.
+    expect(timeline).to.match(/<path class="a-failed" d="M[\d.]+ [\d.]+L/);
   });
 
   it('registers no helper whose name shadows a view-model field', () => {
@@ -85,6 +87,7 @@ describe('reporters: HTML report', () => {
     const timeline = html.slice(html.indexOf('id="chart-timeline"'), html.indexOf('id="chart-latency"'));
     expect(timeline.match(/<rect class="band /g)).to.have.length(3);
     const labels = [...timeline.matchAll(/<text class="marker-label"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(buildReportView(makeResult()).faults.map((f) => (f as { reverted: string }).reverted)).to.deep.equal(['0:35.0', 'n/a']);
     expect(labels).to.deep.equal(['proxy-down applied', 'failover ✔ 1.3 s', 'pod-kill applied', 'pods ready ✔ 3.5 s', 'proxy-down reverted', 'recovered ✔ 1.2 s']);
     // Check windows (from/to) and start instants are not drawn as labelled lines.
     expect(timeline).not.to.match(/>(from|to)<\/text>/);

@@ -310,12 +310,25 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
   const y2 = linearScale([0, rateTop], [bottom, top]);
   const ratio = linePath(series.points.map((p) => [frame.x(centre(p)), p.total > 0 ? y(p.successes / p.total) : null]));
   const rate = linePath(series.points.map((p) => [frame.x(centre(p)), y2(p.total / seconds)]));
+  // The failed share filled between the success line and 100 %: an outage reads as a red block.
+  const failXs: number[] = [];
+  const failLower: number[] = [];
+  for (const p of series.points) {
+    const ratioY = p.total > 0 ? y(p.successes / p.total) : y(1);
+    for (const at of [p.startMs, Math.min(p.endMs, frame.endMs)]) {
+      failXs.push(frame.x(at));
+      failLower.push(ratioY);
+    }
+  }
+  const hasFailures = series.points.some((p) => p.total > p.successes);
+  const failedArea = hasFailures ? bandPath(failXs, failLower, failXs.map(() => y(1))) : '';
   const layout = layoutMarkers(collectMarkers(result), frame.x, 16, { left: MARGIN.left, right: WIDTH - 8 });
   const markers = layout.markers;
   const highlights = failedWindows(result, frame.x, frame.endMs, y, top, plotHeight);
   const podMarks = collectPodMarks(result).map((mark) => ({ x: frame.x(mark.atMs), y: podLaneY, symbol: mark.symbol, title: mark.title }));
   const legend: LegendEntry[] = [
     { label: 'success ratio (%)', cls: 's-success', swatch: 'line' },
+    ...(hasFailures ? [{ label: 'failed share', cls: 'a-failed', swatch: 'area' as const }] : []),
     { label: 'request rate (req/s, right axis)', cls: 's-rate', swatch: 'line' },
     { label: 'fault applied', cls: 'm-apply', swatch: 'marker' },
     { label: 'fault reverted', cls: 'm-revert', swatch: 'marker' },
@@ -338,7 +351,7 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
     y2Ticks: niceTicks(0, rateTop, 4).map((v) => ({ at: y2(v), label: String(v) })),
     y2Label: 'requests/s',
     bands: frame.bands(top, plotHeight),
-    areas: [],
+    areas: failedArea ? [{ name: 'failed requests (share)', d: failedArea, cls: 'a-failed' }] : [],
     series: [
       { name: 'request rate', d: rate, cls: 's-rate' },
       { name: 'success ratio', d: ratio, cls: 's-success' },

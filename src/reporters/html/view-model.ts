@@ -254,7 +254,8 @@ export function buildReportView(result: Result): ReportView {
       target: fault.target,
       description: fault.description,
       applied: fault.appliedMs !== undefined ? formatOffset(fault.appliedMs) : fault.applyError ? 'failed' : 'not applied',
-      reverted: fault.revertedMs !== undefined ? formatOffset(fault.revertedMs) : fault.revertError ? 'FAILED' : '—',
+      // A pod kill has nothing to revert: its revertedMs is only the end of its phase.
+      reverted: fault.kind === 'pod-kill' ? 'n/a' : fault.revertedMs !== undefined ? formatOffset(fault.revertedMs) : fault.revertError ? 'FAILED' : '—',
       applyError: fault.applyError,
       revertError: fault.revertError,
       active: fault.appliedMs !== undefined && fault.revertedMs !== undefined && fault.kind !== 'pod-kill' ? formatDuration(fault.revertedMs - fault.appliedMs) : '—',
