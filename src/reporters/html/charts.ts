@@ -4,9 +4,9 @@
  * template; path data is numbers only.
  */
 import type { CheckResult, Result } from '../../result/result.ts';
-import { CHECK_SYMBOL, formatDuration, formatOffset } from '../format.ts';
+import { CHECK_SYMBOL, formatOffset } from '../format.ts';
 import { type ChartPoint, type ChartSeries, groupColours, groupServedBy, instanceGroup, servedByGroups } from './chart-data.ts';
-import { expectedCell, observedCell, percent, resolvedDuration, threshold } from './check-cells.ts';
+import { expectedCell, observedCell, threshold } from './check-cells.ts';
 import { bandPath, formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, type Scale, timeTicks } from './scales.ts';
 
 export interface Tick {
