@@ -37,6 +37,34 @@ export interface Result {
   readonly checks: readonly CheckResult[];
   readonly timeline: TimelineJson;
   readonly events: readonly RunEvent[];
+  /**
+   * The harness's self-check (added in schema version 1; optional so that older results still
+   * read): when `healthy` is false the measurements are not trustworthy and the verdict was made
+   * `inconclusive` (unless a strict check failed for a reason a slow harness cannot explain).
+   */
+  readonly harness?: HarnessInfo;
+}
+
+export interface HarnessDelayStats {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface HarnessInfo {
+  /** Load driver: sentMs − scheduledMs of sent requests. */
+  readonly sendLagMs: HarnessDelayStats;
+  /** The runner process's event-loop delay (perf_hooks.monitorEventLoopDelay, resolution subtracted). */
+  readonly eventLoopDelayMs: HarnessDelayStats;
+  /** Actual − planned phase start. */
+  readonly phaseStartLateMs: { readonly max: number; readonly byPhase: Readonly<Record<string, number>> };
+  /** The limits the run was held to. */
+  readonly bounds: { readonly sendLagP99Ms: number; readonly eventLoopDelayP99Ms: number; readonly phaseStartLateMs: number };
+  /** Event-loop delay of the child processes hosting the embedded Toxiproxy / local control plane (informative). */
+  readonly infrastructure?: readonly { readonly role: string; readonly eventLoopDelayMs: HarnessDelayStats }[];
+  readonly healthy: boolean;
+  /** `harness overloaded: …` for each bound exceeded, then informative warnings. */
+  readonly warnings: readonly string[];
 }
 
 export interface ExperimentEcho {

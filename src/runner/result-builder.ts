@@ -7,6 +7,7 @@ import {
   type CheckResult,
   type EnvironmentInfo,
   type FaultResult,
+  type HarnessInfo,
   type LoadInfo,
   type PhaseResult,
   type PodKillRecord,
@@ -114,6 +115,7 @@ export interface ResultParts {
   readonly checks: readonly CheckResult[];
   readonly timeline: Timeline;
   readonly events: readonly RunEvent[];
+  readonly harness?: HarnessInfo;
 }
 
 export function buildResult(parts: ResultParts): Result {
@@ -142,5 +144,6 @@ export function buildResult(parts: ResultParts): Result {
     checks: parts.checks,
     timeline: { bucketMs: parts.timeline.bucketMs, buckets: parts.timeline.buckets() },
     events: parts.events,
+    ...(parts.harness ? { harness: parts.harness } : {}),
   };
 }

@@ -23,9 +23,11 @@ import type { RunEvent } from '../timeline/events.ts';
 import { Timeline } from '../timeline/timeline.ts';
 import { substituteEndpoints } from './addresses.ts';
 import { SuccessRatioGuard } from './guardrails.ts';
+import { applyHarnessVerdict, assessHarness, EventLoopDelayMonitor, harnessBounds, SendLagRecorder } from './harness-check.ts';
 import { Journal } from './journal.ts';
 import { formatPlan, preflight, type RunPlan } from './preflight.ts';
 import { descendantProcessGroups } from './process-groups.ts';
+import { processStartTime } from './process-identity.ts';
 import { buildFaultResults, buildLoadInfo, buildPhaseResults, buildResult, type FaultRecord, type PhaseRecord } from './result-builder.ts';
 import { RevertStack } from './revert-stack.ts';
 import { watchSignals, type SignalSource } from './signals.ts';
@@ -133,6 +135,18 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
     journalWritten = true;
     await journal.setInfrastructure(info);
   };
+  /** Pod process groups with their leaders' start times, so that a sweep never kills a reused pid. */
+  const hostGroups = new Set<number>();
+  const writePodGroups = (all: readonly number[]) => {
+    // The infra host processes are journaled on their own (infrastructure.processes).
+    const groups = all.filter((pgid) => !hostGroups.has(pgid));
+    const startTimes: Record<string, string> = {};
+    for (const pgid of groups) {
+      const startTime = processStartTime(pgid);
+      if (startTime) startTimes[String(pgid)] = startTime;
+    }
+    return writeInfrastructure({ podProcessGroups: groups, podProcessStartTimes: startTimes });
+  };
 
   try {
     if (!options.dryRun) {
@@ -143,7 +157,28 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
         throw new InfraError(`could not revert what an earlier run left in ${journal.path}; fix it and run 'rebound cleanup --journal ${journal.path}'`);
       }
     }
-    target = await openTarget(experiment, { yes: options.yes, dryRun: options.dryRun, env: options.env, onInfrastructure: writeInfrastructure });
+    target = await openTarget(experiment, {
+      yes: options.yes,
+      dryRun: options.dryRun,
+      env: options.env,
+      onInfrastructure: writeInfrastructure,
+      // Journaled before each exists / starts: `cleanup` and the next run's sweep undo them after a crash.
+      onProcess: async (record) => {
+        hostGroups.add(record.pgid);
+        if (options.dryRun) return;
+        journalWritten = true;
+        await journal.addProcess(record);
+      },
+      onProxyCreating: async (record) => {
+        if (options.dryRun) return;
+        journalWritten = true;
+        await journal.addCreatedProxy(record);
+      },
+      onProxyRemoved: async (record) => {
+        if (options.dryRun || !journalWritten) return;
+        await journal.removeCreatedProxy(record.toxiproxyUrl, record.name);
+      },
+    });
     if (target.kube?.localPlaneUrl && !options.dryRun) {
       let groups: number[] | undefined;
       try {
@@ -152,7 +187,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
         // Without `ps` the run still works; only `cleanup` after a SIGKILL cannot find the pods.
         observer.onNote?.(`cannot list the local pod processes for the journal: ${message(error)}`);
       }
-      if (groups) await writeInfrastructure({ podProcessGroups: groups });
+      if (groups) await writePodGroups(groups);
     }
     throwIfInterrupted(controller.signal, cause);
 
@@ -215,7 +250,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
           refreshTimer = undefined;
           descendantProcessGroups()
             .then(
-              (groups) => journal.setInfrastructure({ podProcessGroups: groups }).catch((error: unknown) => fail('journal', error)),
+              (groups) => writePodGroups(groups).catch((error: unknown) => fail('journal', error)),
               (error: unknown) => observer.onNote?.(`cannot list the local pod processes for the journal: ${message(error)}`),
             );
         }, 300);
@@ -321,10 +356,17 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       : undefined;
     let loadSummary: LoadSummary | undefined;
     let loadEndMs = plannedMs;
+    // The harness's self-check: is the driver sending on schedule, is this event loop on time?
+    const sendLag = new SendLagRecorder();
+    const loopDelay = new EventLoopDelayMonitor();
     clock = startRunClock();
     const drainMs = options.drainMs ?? Math.min(experiment.load.timeoutMs + 1000, 10_000);
+    const onSample = (sample: Parameters<Timeline['record']>[0]) => {
+      sendLag.record(sample);
+      timeline.record(sample);
+    };
     const loadPromise = driver
-      .run(load, { now, onSample: (sample) => timeline.record(sample), signal: controller.signal, durationMs: plannedMs, drainMs })
+      .run(load, { now, onSample, signal: controller.signal, durationMs: plannedMs, drainMs })
       .then(
         (summary) => {
           loadSummary = summary;
@@ -391,6 +433,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       if (!controller.signal.aborted && stack.size > 0) observer.onNote?.('reverting faults still applied');
       await revertFaults(stack.ids());
       await Promise.race([loadPromise, hurry]);
+      loopDelay.stop();
       emit({ kind: 'load-stopped', atMs: now(), message: 'load stopped' });
       if (refreshTimer) clearTimeout(refreshTimer);
       for (const watch of watches.values()) {
@@ -413,12 +456,32 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
     const engine = options.checks ?? (await import('../checks/index.ts'));
     const checks = engine.evaluateChecks(experiment.checks, { timeline, phases, faults, events, loadEndMs });
     const interrupted = cause?.kind === 'signal';
-    const decided = engine.decideVerdict({
+    const phaseStartLateMs: Record<string, number> = {};
+    for (const record of phaseRecords) if (record.startedMs !== undefined) phaseStartLateMs[record.name] = record.startedMs - record.plannedStartMs;
+    const harness = assessHarness(
+      {
+        sendLagMs: sendLag.stats(),
+        sentRequests: sendLag.count,
+        eventLoopDelayMs: loopDelay.stats(),
+        phaseStartLateMs,
+        infrastructure: await target.infrastructureStats().catch(() => []),
+      },
+      harnessBounds(experiment.load.timeoutMs, experiment.bucketMs),
+    );
+    for (const warning of harness.warnings) observer.onNote?.(`warning: ${warning}`);
+    // decideVerdict (src/checks/verdict.ts) first, then the harness rule on top of it: an
+    // overloaded harness makes the verdict inconclusive unless a strict check failed for a
+    // reason a slow harness cannot explain (harness-check.ts applyHarnessVerdict).
+    const decided = applyHarnessVerdict(
+      engine.decideVerdict({
+        checks,
+        ...(cause?.kind === 'guardrail' ? { aborted: { reason: cause.reason } } : {}),
+        ...(harnessError ? { error: { message: harnessError.message } } : {}),
+        interrupted,
+      }),
+      harness,
       checks,
-      ...(cause?.kind === 'guardrail' ? { aborted: { reason: cause.reason } } : {}),
-      ...(harnessError ? { error: { message: harnessError.message } } : {}),
-      interrupted,
-    });
+    );
     const totals = timeline.summarize(0, Number.MAX_SAFE_INTEGER);
     const raw = buildResult({
       experiment,
@@ -438,14 +501,15 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
       checks,
       timeline,
       events,
+      harness,
     });
     const result = options.redact ? options.redact(raw) : raw;
 
     // Infrastructure goes down once every revert is done; the journal goes when nothing is left.
     await closeTarget(target, (error) => observer.onNote?.(`stopping local infrastructure: ${message(error)}`));
     target = undefined;
-    if (revertFailures.length === 0 || plan.toxiproxy?.embedded) await journal.close();
-    else observer.onNote?.(`journal ${journal.path} keeps what could not be reverted; run 'rebound cleanup --journal ${journal.path}'`);
+    if ((revertFailures.length === 0 || plan.toxiproxy?.embedded) && !journal.hasCreatedProxies()) await journal.close();
+    else observer.onNote?.(`journal ${journal.path} keeps what could not be reverted or removed; run 'rebound cleanup --journal ${journal.path}'`);
 
     let files: readonly string[] = [];
     try {
@@ -460,7 +524,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
     if (target) await closeTarget(target, (error) => observer.onNote?.(`stopping local infrastructure: ${message(error)}`));
     if (options.dryRun || !journalWritten) {
       // Nothing journaled by this run (dry run, or it stopped before any fault).
-    } else if (journal.list().length === 0) {
+    } else if (journal.list().length === 0 && !journal.hasCreatedProxies()) {
       await journal.close().catch(() => undefined);
     }
     signals?.dispose();

@@ -8,6 +8,9 @@ import { InfraError, PreflightError } from '../errors.ts';
 import type { KubeAccess } from '../faults/kube.ts';
 import { ToxiproxyClient } from '../faults/toxiproxy-client.ts';
 import { resolveEndpoint, resolveUpstream, type ServiceResolver } from './addresses.ts';
+import type { DelayStats } from './harness-check.ts';
+import { InfraProcess } from './infra-process.ts';
+import type { JournalProcess, JournalProxy } from './journal.ts';
 
 export interface ToxiproxyConnection {
   readonly client: ToxiproxyClient;
@@ -39,6 +42,8 @@ export interface OpenTarget {
   readonly endpoints: Readonly<Record<string, string>>;
   /** Stops what this run started (call after every revert). */
   close(): Promise<void>;
+  /** Event-loop delay of each process hosting local infrastructure (embedded Toxiproxy, local plane) so far. */
+  infrastructureStats(): Promise<{ role: string; eventLoopDelayMs: DelayStats }[]>;
 }
 
 export interface OpenTargetOptions {
@@ -48,6 +53,15 @@ export interface OpenTargetOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Told as soon as local infrastructure is up, so that the journal can list it. */
   readonly onInfrastructure?: (info: { embeddedToxiproxyUrl?: string; localPlaneUrl?: string; localPlaneKubeconfig?: string }) => Promise<void>;
+  /**
+   * Told about each child process hosting local infrastructure as soon as it exists and BEFORE it
+   * starts anything (journal it: a sweep kills it after a crash).
+   */
+  readonly onProcess?: (record: JournalProcess) => Promise<void>;
+  /** Told before a proxy is created on an external Toxiproxy (and again with its real listen address). */
+  readonly onProxyCreating?: (record: JournalProxy) => Promise<void>;
+  /** Told once a proxy this run created on an external Toxiproxy was removed again. */
+  readonly onProxyRemoved?: (record: JournalProxy) => Promise<void>;
 }
 
 export async function openTarget(experiment: ResolvedExperiment, options: OpenTargetOptions = {}): Promise<OpenTarget> {
@@ -64,47 +78,74 @@ export async function openTarget(experiment: ResolvedExperiment, options: OpenTa
     closers.length = 0;
     if (errors.length > 0) throw new InfraError(`could not stop the local infrastructure: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
   };
+  const hosts: InfraProcess[] = [];
+  const host = (infra: InfraProcess) => {
+    hosts.push(infra);
+    closers.push(async () => {
+      await infra.close();
+    });
+  };
+  // The embedded Toxiproxy's process starts while the local plane comes up (it needs nothing from it).
+  const embedded = experiment.target.toxiproxy?.mode === 'embedded' ? startEmbeddedToxiproxy(experiment.target.toxiproxy, options).then((infra) => (host(infra), infra)) : undefined;
+  embedded?.catch(() => undefined);
+  const infrastructureStats = async () => {
+    const stats = await Promise.all(hosts.map(async (infra) => ({ role: infra.role, eventLoopDelayMs: await infra.stats() })));
+    return stats.filter((s): s is { role: string; eventLoopDelayMs: DelayStats } => s.eventLoopDelayMs !== undefined);
+  };
   try {
-    const { kube, services } = await openKubernetes(experiment, options, closers);
-    const toxiproxy = await openToxiproxy(experiment, services, options, closers);
+    const { kube, services } = await openKubernetes(experiment, options, host);
+    const toxiproxy = await openToxiproxy(experiment, services, options, closers, embedded);
     // A proxy asked to listen on port 0 got an ephemeral port: endpoints use the real one.
     const proxies = (experiment.target.toxiproxy?.proxies ?? []).map((spec) => ({ ...spec, listen: toxiproxy?.listens[spec.name] ?? spec.listen }));
     const endpoints: Record<string, string> = {};
     for (const [name, ref] of Object.entries(experiment.target.endpoints)) endpoints[name] = resolveEndpoint(name, ref, services, proxies);
-    return { toxiproxy, kube, endpoints, close };
+    return { toxiproxy, kube, endpoints, close, infrastructureStats };
   } catch (error) {
+    await embedded?.catch(() => undefined);
     await close().catch(() => undefined);
     throw error;
   }
 }
 
+async function startEmbeddedToxiproxy(target: { host: string; port: number }, options: OpenTargetOptions): Promise<InfraProcess> {
+  return InfraProcess.start({ type: 'start', role: 'toxiproxy', host: target.host, port: target.port }, { ...(options.onProcess ? { onSpawn: options.onProcess } : {}) });
+}
+
 async function openKubernetes(
   experiment: ResolvedExperiment,
   options: OpenTargetOptions,
-  closers: (() => Promise<void>)[],
+  host: (infra: InfraProcess) => void,
 ): Promise<{ kube?: KubeConnection; services: ServiceResolver }> {
   const target = experiment.target.kubernetes;
   if (!target) return { services: { mode: 'none', namespace: 'default' } };
   // client-node is heavy to load: only runs that use Kubernetes pay for it.
   const { kubernetesVersion, loadKubeAccess } = await import('../faults/kube.ts');
   if (target.mode === 'local') {
-    const { startLocalCluster } = await import('../localcluster/index.ts');
-    let plane;
+    let planeHost;
     try {
+      // Out of the runner's process: the plane's Service listeners carry all of the SUT's traffic.
       // The plane writes its kubeconfig to a temp file of its own, removed on close.
-      plane = await startLocalCluster({ manifests: target.manifests, port: 0, waitForReady: true });
+      planeHost = await InfraProcess.start(
+        { type: 'start', role: 'cluster', manifests: target.manifests, port: 0, waitForReady: true },
+        { ...(options.onProcess ? { onSpawn: options.onProcess } : {}) },
+      );
     } catch (error) {
       if (error instanceof InfraError) throw error;
       throw new InfraError(`could not start the local control plane from ${target.manifests}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    closers.push(() => plane.close());
+    host(planeHost);
+    const plane = planeHost.ready;
     await options.onInfrastructure?.({ localPlaneUrl: plane.url, localPlaneKubeconfig: plane.kubeconfigPath });
     // We started this plane ourselves: its context needs no --yes.
     const access = loadKubeAccess({ kubeconfig: plane.kubeconfigPath, yes: true, env: options.env });
     const version = await kubernetesVersion(access);
     return {
       kube: { access, namespace: target.namespace, version, localPlaneUrl: plane.url },
-      services: { mode: 'local', namespace: target.namespace, serviceAddress: (ns, name, port) => plane.serviceAddress(ns, name, port) },
+      services: {
+        mode: 'local',
+        namespace: target.namespace,
+        serviceAddress: (ns, name, port) => plane.services.find((a) => a.namespace === ns && a.name === name && a.port === port),
+      },
     };
   }
   const access = loadKubeAccess({
@@ -123,15 +164,14 @@ async function openToxiproxy(
   services: ServiceResolver,
   options: OpenTargetOptions,
   closers: (() => Promise<void>)[],
+  embedded: Promise<InfraProcess> | undefined,
 ): Promise<ToxiproxyConnection | undefined> {
   const target = experiment.target.toxiproxy;
   if (!target) return undefined;
   let url: string;
   if (target.mode === 'embedded') {
-    const { startToxiproxy } = await import('../toxiproxy/index.ts');
-    const server = await startToxiproxy({ host: target.host, port: target.port });
-    closers.push(() => server.close());
-    url = server.url;
+    const server = await embedded!;
+    url = server.ready.url;
     await options.onInfrastructure?.({ embeddedToxiproxyUrl: url });
   } else {
     url = target.url;
@@ -162,13 +202,21 @@ async function openToxiproxy(
       wouldCreate.push({ name: spec.name, listen: spec.listen, upstream });
       continue;
     }
+    const external = target.mode === 'url';
+    // Journaled before it exists: a run SIGKILLed from here on leaves a proxy that cleanup removes.
+    const planned: JournalProxy = { toxiproxyUrl: url, name: spec.name, listen: spec.listen, upstream };
+    if (external) await options.onProxyCreating?.(planned);
     const proxy = await client.createProxy({ name: spec.name, listen: spec.listen, upstream });
     listens[spec.name] = proxy.listen;
     created.push(spec.name);
+    if (external && proxy.listen !== spec.listen) await options.onProxyCreating?.({ ...planned, listen: proxy.listen });
   }
   if (target.mode === 'url' && created.length > 0) {
     closers.push(async () => {
-      for (const name of created) await client.deleteProxy(name);
+      for (const name of created) {
+        await client.deleteProxy(name);
+        await options.onProxyRemoved?.({ toxiproxyUrl: url, name, listen: listens[name]!, upstream: upstreams[name]! });
+      }
     });
   }
   return { client, url, embedded: target.mode === 'embedded', version, created, wouldCreate, upstreams, listens };

@@ -18,12 +18,13 @@ describe('rebound cleanup after a SIGKILLed run on the local control plane', fun
   this.timeout(120_000);
   let dir: TempDir;
   let groups: number[] = [];
+  const hostGroups: number[] = [];
 
   before(async () => {
     dir = await TempDir.create();
   });
   after(async () => {
-    for (const group of groups) {
+    for (const group of [...groups, ...hostGroups]) {
       try {
         process.kill(-group, 'SIGKILL');
       } catch {
@@ -33,7 +34,7 @@ describe('rebound cleanup after a SIGKILLed run on the local control plane', fun
     await dir?.remove();
   });
 
-  it('kills the pod processes the dead run left behind and removes the journal', async () => {
+  it('kills the infra host process and the pod processes the dead run left behind and removes the journal', async () => {
     await mkdir(dir.join('manifests'));
     await writeFile(dir.join('manifests/web.yaml'), WEB_MANIFESTS);
     const file = await dir.write(
@@ -51,29 +52,44 @@ report: { formats: [json] }
 `,
     );
     const journal = dir.join('journal.json');
+    type Doc = { infrastructure: { podProcessGroups?: number[]; localPlaneUrl?: string; localPlaneKubeconfig?: string; processes?: { role: string; pid: number; pgid: number; startTime?: string }[] } };
+    let hostPid = 0;
     const run = await runCli(['run', file, '--out', dir.join('out'), '--journal', journal], {
       during: (child, output) => {
-        waitForOutput(output, /phase steady started/).then(
-          () => child.kill('SIGKILL'),
-          () => child.kill('SIGKILL'),
-        );
+        waitForOutput(output, /phase steady started/)
+          .then(async () => {
+            // The plane's host process would shut the plane down when the runner dies; freeze it
+            // first, so that everything is left behind as if it had been killed too.
+            const doc = JSON.parse(await readFile(journal, 'utf8')) as Doc;
+            hostPid = doc.infrastructure.processes?.find((p) => p.role === 'cluster')?.pid ?? 0;
+            if (hostPid > 0) process.kill(hostPid, 'SIGSTOP');
+          })
+          .finally(() => child.kill('SIGKILL'))
+          .catch(() => undefined);
       },
     });
     expect(run.signal).to.equal('SIGKILL');
-    const document = JSON.parse(await readFile(journal, 'utf8')) as { infrastructure: { podProcessGroups?: number[]; localPlaneUrl?: string; localPlaneKubeconfig?: string } };
+    const document = JSON.parse(await readFile(journal, 'utf8')) as Doc;
+    const host = document.infrastructure.processes?.find((p) => p.role === 'cluster');
+    expect(host?.pid, 'the plane ran in a journaled process of its own').to.equal(hostPid).and.to.be.greaterThan(0);
+    expect(host?.pgid).to.equal(host?.pid);
+    hostGroups.push(host!.pgid);
+    expect(host?.startTime).to.be.a('string');
     const kubeconfig = document.infrastructure.localPlaneKubeconfig!;
     expect(existsSync(kubeconfig), 'the dead run left its kubeconfig').to.equal(true);
     groups = document.infrastructure.podProcessGroups ?? [];
+    expect(groups).to.not.include(host!.pgid);
     expect(document.infrastructure.localPlaneUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(groups).to.have.length(2);
     expect(groups.every(alive), 'the pods outlived the killed run').to.equal(true);
 
     const cleanup = await runCli(['cleanup', '--journal', journal]);
     expect(cleanup.code, cleanup.stderr).to.equal(0);
+    expect(cleanup.stdout).to.match(new RegExp(`killed\\s+cluster host process ${host!.pid}`));
     expect(cleanup.stdout.match(/killed\s+local pod process group \d+/g)).to.have.length(2);
     const deadline = Date.now() + 5000;
-    while (groups.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(groups.filter(alive)).to.deep.equal([]);
+    while ([host!.pid, ...groups].some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([host!.pid, ...groups].filter(alive)).to.deep.equal([]);
     expect(existsSync(journal)).to.equal(false);
     expect(existsSync(kubeconfig)).to.equal(false);
     expect(cleanup.stdout).to.match(/removed\s+local plane kubeconfig/);

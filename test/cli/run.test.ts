@@ -243,34 +243,45 @@ describe('rebound run interrupted, and rebound cleanup (external Toxiproxy)', fu
     expect(existsSync(dir.join('sigint.journal.json'))).to.equal(false);
   });
 
-  it('cleanup after a SIGKILL reverts the journaled toxic and down proxy', async () => {
-    const journal = dir.join('killed.journal.json');
-    const file = await dir.write('killed.yaml', experimentYaml({ name: 'killed', toxiproxy: `url: ${toxiproxy.url}`, primaryPort: system.primaryPort, proxyPort: system.proxyPort, endpoint: system.failoverUrl, outage: '10s', faults }));
-    const run = await runCli(['run', file, '--out', dir.join('killed'), '--journal', journal], {
-      during: (child, output) => {
-        waitForOutput(output, /proxy primary down/).then(
-          () => child.kill('SIGKILL'),
-          () => child.kill('SIGKILL'),
-        );
-      },
-    });
-    expect(run.signal).to.equal('SIGKILL');
-    const left = await client.findProxy('primary');
-    expect(left?.enabled, 'the killed run left the proxy down').to.equal(false);
-    expect(left?.toxics.map((toxic) => toxic.name)).to.have.length(1);
-    const journalText = await readFile(journal, 'utf8');
-    expect(journalText).to.include('"proxy-down"').and.include('"toxic"');
+  it('cleanup after a SIGKILL reverts the journaled toxic and down proxy, and removes the proxy the run created', async () => {
+    // This run creates the proxy itself (as on a fresh Toxiproxy): it must be journaled before it exists.
+    await client.deleteProxy('primary');
+    try {
+      const journal = dir.join('killed.journal.json');
+      const file = await dir.write('killed.yaml', experimentYaml({ name: 'killed', toxiproxy: `url: ${toxiproxy.url}`, primaryPort: system.primaryPort, proxyPort: system.proxyPort, endpoint: system.failoverUrl, outage: '10s', faults }));
+      const run = await runCli(['run', file, '--out', dir.join('killed'), '--journal', journal], {
+        during: (child, output) => {
+          waitForOutput(output, /proxy primary down/).then(
+            () => child.kill('SIGKILL'),
+            () => child.kill('SIGKILL'),
+          );
+        },
+      });
+      expect(run.signal).to.equal('SIGKILL');
+      const left = await client.findProxy('primary');
+      expect(left?.enabled, 'the killed run left the proxy down').to.equal(false);
+      expect(left?.toxics.map((toxic) => toxic.name)).to.have.length(1);
+      const journalText = await readFile(journal, 'utf8');
+      expect(journalText).to.include('"proxy-down"').and.include('"toxic"');
+      const created = (JSON.parse(journalText) as { infrastructure: { createdProxies?: { name: string; listen: string; upstream: string }[] } }).infrastructure.createdProxies;
+      expect(created).to.deep.equal([{ toxiproxyUrl: toxiproxy.url, name: 'primary', listen: `127.0.0.1:${system.proxyPort}`, upstream: `127.0.0.1:${system.primaryPort}` }]);
 
-    const cleanup = await runCli(['cleanup', '--journal', journal]);
-    expect(cleanup.code, cleanup.stderr).to.equal(0);
-    expect(cleanup.stdout).to.match(/reverted\s+outage\/1: proxy primary down/);
-    expect(cleanup.stdout).to.match(/reverted\s+outage\/0: toxic /);
-    await expectClean();
-    expect(existsSync(journal)).to.equal(false);
+      const cleanup = await runCli(['cleanup', '--journal', journal]);
+      expect(cleanup.code, cleanup.stderr).to.equal(0);
+      expect(cleanup.stdout).to.match(/reverted\s+outage\/1: proxy primary down/);
+      expect(cleanup.stdout).to.match(/reverted\s+outage\/0: toxic /);
+      expect(cleanup.stdout).to.match(/removed\s+proxy primary \(listen 127\.0\.0\.1:\d+ → upstream 127\.0\.0\.1:\d+\) created at /);
+      expect(await client.findProxy('primary')).to.equal(undefined);
+      expect(existsSync(journal)).to.equal(false);
 
-    const again = await runCli(['cleanup', '--journal', journal]);
-    expect(again.code).to.equal(0);
-    expect(again.stdout).to.match(/Nothing to clean up/);
+      const again = await runCli(['cleanup', '--journal', journal]);
+      expect(again.code).to.equal(0);
+      expect(again.stdout).to.match(/Nothing to clean up/);
+    } finally {
+      if (!(await client.findProxy('primary'))) {
+        await client.createProxy({ name: 'primary', listen: `127.0.0.1:${system.proxyPort}`, upstream: `127.0.0.1:${system.primaryPort}` });
+      }
+    }
   });
 
   it('cleanup exits 4 when a journaled Toxiproxy cannot be reached, and keeps the journal', async () => {

@@ -44,6 +44,15 @@ function fakeDriver(): LoadDriver {
   };
 }
 
+/** FAKE load driver whose requests all leave `lagMs` after their scheduled time (a starved driver). */
+function laggingDriver(lagMs: number): LoadDriver {
+  const inner = fakeDriver();
+  return {
+    name: 'fake-lagging',
+    run: (load, options) => inner.run(load, { ...options, onSample: (sample) => options.onSample({ ...sample, sentMs: sample.scheduledMs + lagMs, endMs: sample.scheduledMs + lagMs + 1 }) }),
+  };
+}
+
 describe('runner: lifecycle (embedded Toxiproxy, FAKE load driver)', function () {
   this.timeout(30_000);
   let dir: string;
@@ -170,6 +179,24 @@ report: { formats: [json] }
     expect(faults[0]!.appliedMs).to.be.within(450, 1000);
     expect(faults[0]!.revertedMs).to.be.within(1450, 2200);
     expect(await readJournal(journalPath)).to.equal(undefined);
+    await expectClean();
+  });
+
+  it('records the harness self-check; a driver that sends late makes a passing run inconclusive ("harness overloaded")', async () => {
+    const healthy = await run({}, join(dir, 'h1.json'));
+    expect(healthy.result!.verdict).to.equal('passed');
+    expect(healthy.result!.harness?.healthy).to.equal(true);
+    expect(healthy.result!.harness?.sendLagMs.p99).to.be.lessThan(100);
+    expect(Object.keys(healthy.result!.harness!.phaseStartLateMs.byPhase)).to.deep.equal(['baseline', 'outage', 'recovery']);
+
+    const notes: string[] = [];
+    const lagging = await run({ loadDriver: laggingDriver(400), observer: { onNote: (line) => notes.push(line) } }, join(dir, 'h2.json'));
+    expect(lagging.result!.verdict).to.equal('inconclusive');
+    expect(lagging.exitCode).to.equal(5);
+    expect(lagging.result!.verdictReason).to.match(/^harness overloaded: load driver send lag p99 4\d\d(\.\d+)? ms > 100 ms .*measurements not trustworthy \(the verdict would have been passed/);
+    expect(lagging.result!.harness?.healthy).to.equal(false);
+    expect(lagging.result!.harness?.warnings[0]).to.match(/^harness overloaded: load driver send lag/);
+    expect(notes.some((line) => /^warning: harness overloaded/.test(line))).to.equal(true);
     await expectClean();
   });
 
