@@ -80,10 +80,21 @@ export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, conte
   return {
     ...base,
     verdict: ok ? 'passed' : 'failed',
-    reason: `${span.verb} after ${ms(tookMs)} ${ok ? '≤' : '>'} ${ms(span.maxMs)} ${span.where} (every ${ms(span.windowMs)} window ≥ ${pct(span.threshold)} from then on, ±${ms(bucketMs)}, n=${n})`,
+    reason: `${span.verb} ${tookText(tookMs, bucketMs, ok, span)} (every ${ms(span.windowMs)} window ≥ ${pct(span.threshold)} from then on, n=${n})`,
     observed: { [span.observedKey]: tookMs, resolutionMs: bucketMs },
     expected,
     n,
     markers,
   };
+}
+
+/**
+ * The measured time in words, never more precise than the bucket: a time below one bucket
+ * (measured 0) is `within the first 100ms bucket`, never `after 0ms`; otherwise
+ * `after 1.3s (±100ms)`.
+ */
+function tookText(tookMs: number, bucketMs: number, ok: boolean, span: StableSpan): string {
+  const limit = `${ok ? '≤' : '>'} ${ms(span.maxMs)}`;
+  if (tookMs < bucketMs) return `within the first ${ms(bucketMs)} bucket ${span.where}, ${limit}`;
+  return `after ${ms(tookMs)} (±${ms(bucketMs)}) ${limit} ${span.where}`;
 }
