@@ -4,7 +4,7 @@ import { HELPER_NAMES } from '../../src/reporters/html/helpers.ts';
 import { buildReportView } from '../../src/reporters/html/view-model.ts';
 import { groupColours, instanceGroup } from '../../src/reporters/html/chart-data.ts';
 import { layoutMarkers } from '../../src/reporters/html/charts.ts';
-import { percent } from '../../src/reporters/html/check-cells.ts';
+import { percent } from '../../src/reporters/check-summary.ts';
 import { makeResult } from './fixtures/make-result.ts';
 import { HOSTILE } from './helpers.ts';
 

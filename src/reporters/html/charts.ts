@@ -6,7 +6,7 @@
 import type { CheckResult, Result } from '../../result/result.ts';
 import { CHECK_SYMBOL, formatOffset } from '../format.ts';
 import { type ChartPoint, type ChartSeries, groupColours, groupServedBy, instanceGroup, servedByGroups } from './chart-data.ts';
-import { expectedCell, observedCell, threshold } from './check-cells.ts';
+import { expectedHeadline, observedHeadline, threshold } from '../check-summary.ts';
 import { bandPath, formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, type Scale, timeTicks } from './scales.ts';
 
 export interface Tick {
@@ -153,7 +153,7 @@ interface RawMarker {
 const CHECK_MARKERS: Readonly<Record<string, string>> = { failoverAtMs: 'failover', recoveredAtMs: 'recovered', readyAtMs: 'pods ready', podsReadyAtMs: 'pods ready' };
 
 function checkMarkerLabel(check: CheckResult, word: string): string {
-  const observed = observedCell(check).lines[0] ?? '';
+  const observed = observedHeadline(check).lines[0] ?? '';
   // `failover < 100 ms` → `failover ✔ < 100 ms`; `ready after 1.01 s` → `pods ready ✔ 1.01 s`.
   const value = observed.replace(/^(failover|recovery|ready after)\s*/, '');
   return `${word} ${CHECK_SYMBOL[check.verdict]} ${value}`.trim();
@@ -269,7 +269,7 @@ function failedWindows(result: Result, x: Scale, endMs: number, y: Scale, top: n
     const min = typeof check.expected.min === 'number' ? check.expected.min : undefined;
     const ratioCheck = (check.kind === 'successRatio' && min !== undefined) || (check.kind === 'timeToFailover' || check.kind === 'timeToRecover');
     const t = check.kind === 'successRatio' ? min : typeof check.expected.threshold === 'number' ? check.expected.threshold : undefined;
-    const label = truncate(`${CHECK_SYMBOL.failed} ${check.name}: ${observedCell(check).lines[0]} vs ${expectedCell(check).lines[0]}`, WIDTH - MARGIN.right - x0 - 8, 7);
+    const label = truncate(`${CHECK_SYMBOL.failed} ${check.name}: ${observedHeadline(check).lines[0]} vs ${expectedHeadline(check).lines[0]}`, WIDTH - MARGIN.right - x0 - 8, 7);
     // Labels of windows that start close together stack upwards from the bottom of the plot.
     const span: [number, number] = [x0, x0 + 4 + label.length * 7];
     let row = 0;

@@ -10,7 +10,7 @@ import {
   formatRatio,
 } from '../format.ts';
 import { downsampleBuckets, groupServedBy, instanceGroup, MAX_CHART_POINTS } from './chart-data.ts';
-import { type CheckField, checkFields, expectedCell, failureHeadline, observedCell, percent } from './check-cells.ts';
+import { type CheckField, checkFields, expectedHeadline, failureHeadline, type HeadlinePart, observedHeadline, percent, splitHeadline } from '../check-summary.ts';
 import { type ChartModel, latencyChart, servedByChart, timelineChart } from './charts.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
@@ -69,16 +69,6 @@ export interface ReportView {
 }
 
 /** A headline split so that the value never wraps: `payments-primary` + `100.0 %`. */
-export interface HeadlinePart {
-  readonly label: string;
-  readonly value: string;
-}
-
-export function splitHeadline(line: string): HeadlinePart {
-  const match = /^(.*?[^\s<>≤≥±])\s([<>≤≥]?\s?[\d—].*)$/.exec(line);
-  return match ? { label: match[1]!, value: match[2]! } : { label: '', value: line };
-}
-
 interface EventRow {
   readonly at: string;
   readonly kind: string;
@@ -196,8 +186,8 @@ export function buildReportView(result: Result): ReportView {
     failedStrict: result.checks.filter((c) => c.strict && c.verdict === 'failed').map(failureHeadline),
     checks: result.checks.map((check) => ({
       ...((): { observedLines: readonly HeadlinePart[]; observedSub: string; expectedLines: readonly HeadlinePart[]; expectedSub: string } => {
-        const observed = observedCell(check);
-        const expected = expectedCell(check);
+        const observed = observedHeadline(check);
+        const expected = expectedHeadline(check);
         return { observedLines: observed.lines.map(splitHeadline), observedSub: observed.sub, expectedLines: expected.lines.map(splitHeadline), expectedSub: expected.sub };
       })(),
       fields: checkFields(check),

@@ -1,18 +1,50 @@
 /**
- * A check's observed and expected values as a reader wants them in the report: one headline
- * value (`100.0 %`, `< 100 ms`, `ready after 1.01 s`) with a short muted line under it
- * (`n = 1,000 · 95 % CI 99.6–100 %`). Every field stays available in a details list.
- * Plain strings only: the template escapes them.
+ * A check's observed and expected values as a reader wants them, shared by every render
+ * (console, summary.md, HTML): one headline value (`100.0 %`, `failover < 100 ms`,
+ * `ready after 1.01 s`) with a short detail line (`n = 1,000 · 95 % CI 99.6–100 %`), and the
+ * reason sentence of a check that did not pass. Every field stays available through
+ * checkFields(). Plain strings only: each render escapes them for its medium.
  */
-import type { CheckResult } from '../../result/result.ts';
-import { formatCount, formatDuration, formatOffset, humanizeKey } from '../format.ts';
+import type { CheckResult } from '../result/result.ts';
+import { formatCount, formatDuration, formatOffset, humanizeKey } from './format.ts';
 
 type CheckValue = CheckResult['observed'][string];
 
-export interface CheckCell {
-  /** One or more headline lines (a traffic split has one per instance). */
+export interface CheckHeadline {
+  /** One or more headline lines (a traffic split has one per instance group). */
   readonly lines: readonly string[];
+  /** The detail line under them (sample count, interval, resolution, scope); may be empty. */
   readonly sub: string;
+}
+
+export interface CheckSummary {
+  readonly observed: CheckHeadline;
+  readonly expected: CheckHeadline;
+  readonly mode: 'strict' | 'advisory';
+  /** Why it did not pass (failed, inconclusive, error); absent for a passed check. */
+  readonly reason?: string;
+}
+
+/** A headline line as its label and its value: `failover` + `< 100 ms`, `payments-primary` + `100.0 %`. */
+export interface HeadlinePart {
+  /** Empty when the line is only a value (`≥ 99 %`). */
+  readonly label: string;
+  readonly value: string;
+}
+
+export function splitHeadline(line: string): HeadlinePart {
+  const match = /^(.*?[^\s<>≤≥±])\s([<>≤≥]?\s?[\d—].*)$/.exec(line);
+  return match ? { label: match[1]!, value: match[2]! } : { label: '', value: line };
+}
+
+/** What every render shows for one check. */
+export function summarizeCheck(check: CheckResult): CheckSummary {
+  return {
+    observed: observedHeadline(check),
+    expected: expectedHeadline(check),
+    mode: check.strict ? 'strict' : 'advisory',
+    ...(check.verdict === 'passed' ? {} : { reason: check.reason }),
+  };
 }
 
 export interface CheckField {
@@ -76,7 +108,7 @@ function nLine(check: CheckResult, extra: readonly string[] = []): string {
   return [...parts, ...extra].join(' · ');
 }
 
-export function observedCell(check: CheckResult): CheckCell {
+export function observedHeadline(check: CheckResult): CheckHeadline {
   const o = check.observed;
   switch (check.kind) {
     case 'successRatio':
@@ -130,7 +162,7 @@ export function observedCell(check: CheckResult): CheckCell {
   }
 }
 
-export function expectedCell(check: CheckResult): CheckCell {
+export function expectedHeadline(check: CheckResult): CheckHeadline {
   const e = check.expected;
   const scope = typeof e.scope === 'string' ? e.scope : '';
   switch (check.kind) {
@@ -211,7 +243,7 @@ function fallback(record: CheckResult['observed']): string {
 
 /** `checkout keeps working: 0.1 % vs ≥ 99 %` — the failing strict check in one line for the banner. */
 export function failureHeadline(check: CheckResult): string {
-  const observed = observedCell(check);
-  const expected = expectedCell(check);
+  const observed = observedHeadline(check);
+  const expected = expectedHeadline(check);
   return `${check.name}: observed ${observed.lines.join(', ')}, expected ${expected.lines.join(', ')}`;
 }
