@@ -39,8 +39,8 @@ describe('reporters: wiring', () => {
       expect(text).not.to.match(/\u001b\[/);
       expect(text).to.include('phase-started');
       expect(text).to.match(/✘ FAILED {2}payments-primary-down/);
-      expect(text).to.match(/✘ checkout keeps working +(ratio )?30(\.0)?%.* +≥ 90%.* +strict/);
-      expect(text).to.match(/\? last second/);
+      expect(text).to.match(/✘ checkout keeps working +30\.0 % +≥ 90 % +strict\n {6}30\.0% < 90% \(n=\d+\)\n/);
+      expect(text).to.match(/\? last second +100\.0 % +≥ 99 % +advisory\n {6}only 20 samples/);
       const lines = text.trimEnd().split('\n');
       expect(lines.at(-1)).to.equal(`Report: ${join(dir, 'out', 'report.html')}`);
       expect(text).to.include(join(dir, 'out', 'junit.xml'));
