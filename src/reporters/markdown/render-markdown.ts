@@ -1,10 +1,12 @@
 /**
- * Result → summary.md, shaped for $GITHUB_STEP_SUMMARY: verdict, checks table, phases table and
- * where the HTML report is. User text is escaped so that it can neither break a table nor
- * inject markdown or HTML.
+ * Result → summary.md, shaped for $GITHUB_STEP_SUMMARY: verdict, checks table (headline observed
+ * vs expected, details in small print under them), why each check that did not pass did not,
+ * phases table and where the HTML report is. User text is escaped so that it can neither break
+ * a table nor inject markdown or HTML; the only HTML is the `<br>` and `<sub>` added here.
  */
 import type { Result } from '../../result/result.ts';
-import { CHECK_SYMBOL, VERDICT_SYMBOL, formatCheckValues, formatCount, formatDuration, formatInterval, formatRatio } from '../format.ts';
+import { type CheckHeadline, summarizeCheck } from '../check-summary.ts';
+import { CHECK_SYMBOL, VERDICT_SYMBOL, formatCount, formatDuration, formatRatio } from '../format.ts';
 import { formatFailures, formatServedBy } from '../html/view-model.ts';
 
 export interface MarkdownOptions {
@@ -28,6 +30,13 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** Headline lines, one per line, with the detail line in small print under them. */
+function headlineCell(headline: CheckHeadline): string {
+  const lines = headline.lines.map(escapeMarkdown);
+  if (headline.sub) lines.push(`<sub>${escapeMarkdown(headline.sub)}</sub>`);
+  return lines.join('<br>');
+}
+
 export function renderMarkdown(result: Result, options: MarkdownOptions = {}): string {
   const e = escapeMarkdown;
   const lines: string[] = [];
@@ -43,23 +52,17 @@ export function renderMarkdown(result: Result, options: MarkdownOptions = {}): s
   lines.push('### Checks', '');
   if (result.checks.length === 0) lines.push('_No checks were defined._', '');
   else {
-    lines.push(row(['Verdict', 'Check', 'Observed', 'Expected', 'n', '95% interval', 'Mode', 'Why']));
-    lines.push(row(['---', '---', '---:', '---', '---:', '---', '---', '---']));
+    lines.push(row(['Verdict', 'Check', 'Observed', 'Expected', 'Mode']));
+    lines.push(row(['---', '---', '---', '---', '---']));
+    const notPassed: string[] = [];
     for (const check of result.checks) {
-      lines.push(
-        row([
-          `${CHECK_SYMBOL[check.verdict]} ${check.verdict}`,
-          e(check.name),
-          e(formatCheckValues(check.observed)),
-          e(formatCheckValues(check.expected)),
-          check.n === undefined ? '—' : formatCount(check.n),
-          e(formatInterval(check.interval)),
-          check.strict ? 'strict' : 'advisory',
-          e(check.reason),
-        ]),
-      );
+      const summary = summarizeCheck(check);
+      const verdict = `${CHECK_SYMBOL[check.verdict]} ${check.verdict}`;
+      lines.push(row([verdict, e(check.name), headlineCell(summary.observed), headlineCell(summary.expected), summary.mode]));
+      if (summary.reason !== undefined) notPassed.push(`- ${verdict} **${e(check.name)}**: ${e(summary.reason)}`);
     }
     lines.push('');
+    if (notPassed.length > 0) lines.push(...notPassed, '');
   }
 
   lines.push('### Phases', '');
