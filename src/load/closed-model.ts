@@ -2,14 +2,14 @@ import type { ResolvedLoad } from '../experiment/resolved.ts';
 import { UsageError } from '../errors.ts';
 import { HttpRequester } from './http-requester.ts';
 import type { LoadRunOptions, LoadSummary } from './load-driver.ts';
-import type { LoadSample } from './load-sample.ts';
 import { RequestMix } from './request-mix.ts';
 
 export type ClosedLoad = Pick<ResolvedLoad, 'requests' | 'timeoutMs' | 'connections' | 'success' | 'servedByHeader'>;
 
 /**
- * Closed model at maximum speed (like autocannon): `connections` requests in flight per origin
- * pool, each followed by the next as soon as it finishes. scheduledMs = sentMs, so latency is
+ * Closed model at maximum speed (like autocannon): `connections` requests in flight, each followed
+ * by the next on the same connection as soon as it finishes (one request per connection at a
+ * time, no pipelining). scheduledMs = sentMs, so latency is
  * service time; this mode measures capacity, not user-visible latency under an outage.
  */
 export async function runClosedLoad(load: ClosedLoad, options: LoadRunOptions): Promise<LoadSummary> {
@@ -17,27 +17,28 @@ export async function runClosedLoad(load: ClosedLoad, options: LoadRunOptions): 
   const mix = new RequestMix(load.requests.map((request) => request.weight));
   let stopping = false;
   let scheduled = 0;
-  const onSample = options.onSample;
   const concurrency = load.connections;
-  let requester: HttpRequester | undefined;
+  // Lane i is connection i of each origin (one undici Client each): its next request is sent as
+  // soon as its previous one finished, like an autocannon connection.
   // Re-entrancy guard: a request that fails synchronously must not recurse into the next one.
+  const freeLanes: number[] = [];
   let sending = false;
-  let owed = 0;
-  const sendNext = () => {
-    owed++;
+  const sendFreeLanes = () => {
     if (sending) return;
     sending = true;
-    while (owed > 0 && !stopping) {
-      owed--;
+    while (freeLanes.length > 0 && !stopping) {
       scheduled++;
-      requester!.send(mix.next(), options.now());
+      requester.sendOnLane(freeLanes.pop()!, mix.next());
     }
-    owed = 0;
+    freeLanes.length = 0;
     sending = false;
   };
-  requester = new HttpRequester(load, options.now, (sample: LoadSample) => {
-    onSample(sample);
-    if (!stopping) sendNext();
+  const requester = new HttpRequester(load, options.now, options.onSample, {
+    onLaneFree: (lane) => {
+      if (stopping) return;
+      freeLanes.push(lane);
+      sendFreeLanes();
+    },
   });
   try {
     await new Promise<void>((resolve) => {
@@ -50,7 +51,8 @@ export async function runClosedLoad(load: ClosedLoad, options: LoadRunOptions): 
       const timer = setTimeout(stop, Math.max(0, options.durationMs - options.now()));
       if (options.signal.aborted) return stop();
       options.signal.addEventListener('abort', stop);
-      for (let i = 0; i < concurrency; i++) sendNext();
+      for (let lane = concurrency - 1; lane >= 0; lane--) freeLanes.push(lane);
+      sendFreeLanes();
     });
     await requester.waitForIdle(options.drainMs);
     requester.cutOffInFlight();

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ResolvedLoad } from '../experiment/resolved.ts';
 import { UsageError } from '../errors.ts';
@@ -10,16 +10,31 @@ import { CompiledSuccessRule } from './success-rule.ts';
 /** Called once per request, when it finished (response, error, deadline or drain cut-off). */
 export type SampleSink = (sample: LoadSample) => void;
 
+export interface HttpRequesterOptions {
+  /**
+   * Closed model: instead of one Pool per origin, `connections` undici Clients per origin (one
+   * per "lane"), and the caller picks the lane of each request (sendOnLane). Called after the
+   * sample of a lane's request was emitted, so that the caller can send the lane's next request.
+   * A Client queues what it cannot send yet, like a Pool does (pipelining stays 1).
+   */
+  readonly onLaneFree?: (lane: number) => void;
+}
+
 interface PreparedRequest {
   readonly name: string;
-  readonly pool: Pool;
+  /** Shared mode (open model): undici spreads requests over the origin's connections. */
+  readonly pool: Pool | undefined;
+  /** Lane mode (closed model): one Client per connection of the origin. */
+  readonly lanes: readonly Client[] | undefined;
   /** Shared, never mutated: undici copies what it needs into its own Request. */
   readonly options: Dispatcher.DispatchOptions;
 }
 
 /**
- * Sends HTTP requests over undici keep-alive pools (one Pool per origin, `connections` sockets
- * each) and turns each into one LoadSample. Shared by the open-model and closed-model drivers.
+ * Sends HTTP requests over undici keep-alive connections and turns each into one LoadSample.
+ * Shared by the open-model driver (one Pool per origin, `connections` sockets each, undici picks
+ * the socket and queues the rest) and the closed-model driver (lane mode: one Client per socket,
+ * the caller picks it; no Pool queue and no 'drain' event between a response and the next request).
  *
  * Hot path: one pooled handler object per request (reused), no per-request closures or timers.
  * Deadlines are enforced by one sweep timer over a FIFO of in-flight requests: the timeout is the
@@ -46,7 +61,8 @@ export class HttpRequester {
   readonly ruleHeaderName: Buffer | undefined;
   readonly requests: readonly PreparedRequest[];
 
-  private readonly pools: Pool[];
+  readonly onLaneFree: ((lane: number) => void) | undefined;
+  private readonly dispatchers: Dispatcher[];
   private readonly free: ExchangeHandler[] = [];
   private fifo: (ExchangeHandler | undefined)[] = [];
   private fifoSeq: number[] = [];
@@ -55,7 +71,12 @@ export class HttpRequester {
   private sweepTimer: NodeJS.Timeout | undefined;
   private drainWaiter: (() => void) | undefined;
 
-  constructor(load: Pick<ResolvedLoad, 'requests' | 'timeoutMs' | 'connections' | 'success' | 'servedByHeader'>, now: () => number, sink: SampleSink) {
+  constructor(
+    load: Pick<ResolvedLoad, 'requests' | 'timeoutMs' | 'connections' | 'success' | 'servedByHeader'>,
+    now: () => number,
+    sink: SampleSink,
+    options: HttpRequesterOptions = {},
+  ) {
     if (load.requests.length === 0) throw new UsageError('load: at least one request is needed');
     if (!(load.timeoutMs > 0)) throw new UsageError(`load: timeout must be > 0 ms, got ${load.timeoutMs}`);
     if (!(load.connections >= 1)) throw new UsageError(`load: connections must be ≥ 1, got ${load.connections}`);
@@ -65,8 +86,18 @@ export class HttpRequester {
     this.rule = new CompiledSuccessRule(load.success);
     this.servedByName = load.servedByHeader ? Buffer.from(load.servedByHeader.toLowerCase(), 'latin1') : undefined;
     this.ruleHeaderName = this.rule.headerName ? Buffer.from(this.rule.headerName, 'latin1') : undefined;
+    this.onLaneFree = options.onLaneFree;
+    const laneMode = options.onLaneFree !== undefined;
+    const connectionOptions = {
+      pipelining: 1,
+      // Backstops only: the sweep enforces timeoutMs from send time, queueing included.
+      headersTimeout: load.timeoutMs + 1_000,
+      bodyTimeout: load.timeoutMs + 1_000,
+      connect: { timeout: load.timeoutMs },
+      keepAliveTimeout: 30_000,
+    };
 
-    const poolsByOrigin = new Map<string, Pool>();
+    const dispatchersByOrigin = new Map<string, Pool | Client[]>();
     this.requests = load.requests.map((template) => {
       let url: URL;
       try {
@@ -77,20 +108,16 @@ export class HttpRequester {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         throw new UsageError(`load: request '${template.name}': only http and https URLs are supported, got ${url.protocol}`);
       }
-      let pool = poolsByOrigin.get(url.origin);
-      if (!pool) {
-        pool = new Pool(url.origin, {
-          connections: load.connections,
-          pipelining: 1,
-          // Backstops only: the sweep enforces timeoutMs from send time, queueing included.
-          headersTimeout: load.timeoutMs + 1_000,
-          bodyTimeout: load.timeoutMs + 1_000,
-          connect: { timeout: load.timeoutMs },
-          keepAliveTimeout: 30_000,
-        });
-        // A pool-level error must not crash the process; each request reports its own failure.
-        pool.on('connectionError', () => {});
-        poolsByOrigin.set(url.origin, pool);
+      let dispatcher = dispatchersByOrigin.get(url.origin);
+      if (!dispatcher) {
+        if (laneMode) {
+          dispatcher = Array.from({ length: load.connections }, () => new Client(url.origin, connectionOptions));
+        } else {
+          dispatcher = new Pool(url.origin, { ...connectionOptions, connections: load.connections });
+          // A pool-level error must not crash the process; each request reports its own failure.
+          dispatcher.on('connectionError', () => {});
+        }
+        dispatchersByOrigin.set(url.origin, dispatcher);
       }
       const headers: string[] = [];
       for (const [name, value] of Object.entries(template.headers)) headers.push(name, value);
@@ -100,25 +127,37 @@ export class HttpRequester {
         headers,
         ...(template.body !== undefined ? { body: Buffer.from(template.body) } : {}),
       };
-      return { name: template.name, pool, options };
+      return Array.isArray(dispatcher)
+        ? { name: template.name, pool: undefined, lanes: dispatcher, options }
+        : { name: template.name, pool: dispatcher, lanes: undefined, options };
     });
-    this.pools = [...poolsByOrigin.values()];
+    this.dispatchers = [...dispatchersByOrigin.values()].flat();
     const sweepMs = Math.min(50, Math.max(5, Math.floor(this.timeoutMs / 20)));
     this.sweepTimer = setInterval(() => this.sweep(), sweepMs);
   }
 
-  /** Sends request template `requestIndex`, planned for `scheduledMs`. */
+  /** Sends request template `requestIndex`, planned for `scheduledMs` (shared mode). */
   send(requestIndex: number, scheduledMs: number): void {
     const request = this.requests[requestIndex]!;
+    this.dispatch(request.pool!, requestIndex, scheduledMs, this.now(), -1);
+  }
+
+  /** Sends request template `requestIndex` now, on connection `lane` of its origin (lane mode). */
+  sendOnLane(lane: number, requestIndex: number): void {
+    const request = this.requests[requestIndex]!;
+    const now = this.now();
+    this.dispatch(request.lanes![lane]!, requestIndex, now, now, lane);
+  }
+
+  private dispatch(dispatcher: Dispatcher, requestIndex: number, scheduledMs: number, now: number, lane: number): void {
     const handler = this.free.pop() ?? new ExchangeHandler(this);
     const seq = this.nextSeq++;
-    const now = this.now();
-    handler.begin(seq, requestIndex, scheduledMs, now);
+    handler.begin(seq, requestIndex, scheduledMs, now, lane);
     this.inFlight++;
     this.sent++;
     this.fifo.push(handler);
     this.fifoSeq.push(seq);
-    request.pool.dispatch(request.options, handler);
+    dispatcher.dispatch(this.requests[requestIndex]!.options, handler);
   }
 
   /** Emits a sample for a request that was never sent (in-flight cap reached). */
@@ -154,12 +193,12 @@ export class HttpRequester {
     }
   }
 
-  /** Stops the sweep and closes every pool (destroying sockets still open). */
+  /** Stops the sweep and closes every pool or client (destroying sockets still open). */
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     this.cutOffInFlight();
-    await Promise.all(this.pools.map((pool) => pool.destroy().catch(() => undefined)));
+    await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.destroy().catch(() => undefined)));
   }
 
   /** Called by a handler when its request finished (sample emitted). */
@@ -206,6 +245,8 @@ export class HttpRequester {
 class ExchangeHandler implements Dispatcher.DispatchHandler {
   seq = 0;
   requestIndex = 0;
+  /** Connection of the request in lane mode, else -1. */
+  lane = -1;
   scheduledMs = 0;
   dispatchedMs = 0;
   sentMs = 0;
@@ -221,9 +262,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   constructor(private readonly requester: HttpRequester) {}
 
-  begin(seq: number, requestIndex: number, scheduledMs: number, now: number): void {
+  begin(seq: number, requestIndex: number, scheduledMs: number, now: number, lane: number): void {
     this.seq = seq;
     this.requestIndex = requestIndex;
+    this.lane = lane;
     this.scheduledMs = scheduledMs;
     this.dispatchedMs = now;
     this.sentMs = now;
@@ -302,6 +344,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       new LoadSample(this.scheduledMs, this.sentMs, endMs, ok, this.status || undefined, failure, this.servedBy, requester.requests[this.requestIndex]!.name),
     );
     this.body = undefined;
+    if (this.lane >= 0) requester.onLaneFree!(this.lane);
   }
 
   private settle(): void {
