@@ -126,6 +126,9 @@ export class HttpRequester {
         method: template.method.toUpperCase() as Dispatcher.HttpMethod,
         headers,
         ...(template.body !== undefined ? { body: Buffer.from(template.body) } : {}),
+        // Not "blocking": with pipelining 1 nothing can be written behind a request before its
+        // response ends anyway, and undici then skips a resume pass when the headers arrive.
+        blocking: false,
       };
       return Array.isArray(dispatcher)
         ? { name: template.name, pool: undefined, lanes: dispatcher, options }
