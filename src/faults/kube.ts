@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, VersionApi, type V1Service } from '@kubernetes/client-node';
 import { InfraError, UsageError } from '../errors.ts';
 import { describeKubeError } from './kube-errors.ts';
 
@@ -102,5 +102,18 @@ export async function kubernetesVersion(access: KubeAccess): Promise<string> {
     return info.gitVersion;
   } catch (error) {
     throw new InfraError(`Kubernetes API server ${access.server} (context ${access.context}) is not reachable: ${describeKubeError(error)}`);
+  }
+}
+
+/**
+ * A Service of the cluster, or undefined when it does not exist (404). Any other failure is an
+ * InfraError naming the Service and the server.
+ */
+export async function readService(access: KubeAccess, namespace: string, name: string): Promise<V1Service | undefined> {
+  try {
+    return await access.core.readNamespacedService({ name, namespace });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 404) return undefined;
+    throw new InfraError(`cannot read Service ${namespace}/${name} from ${access.server} (context ${access.context}): ${describeKubeError(error)}`);
   }
 }

@@ -5,7 +5,7 @@
 import type { PodKillFault, ResolvedExperiment, ResolvedFault } from '../experiment/resolved.ts';
 import { PreflightError, UsageError } from '../errors.ts';
 import { killCount, pickPods, type PodKillInjector } from '../faults/pod-kill.ts';
-import type { OpenTarget } from './target.ts';
+import type { OpenTarget, ResolvedReference } from './target.ts';
 import { connectableListen } from './addresses.ts';
 
 export interface FaultPlan {
@@ -25,6 +25,8 @@ export interface RunPlan {
   readonly toxiproxy?: { readonly url: string; readonly version: string; readonly embedded: boolean };
   readonly kubernetes?: { readonly context: string; readonly server: string; readonly version: string; readonly namespace: string; readonly local: boolean };
   readonly endpoints: Readonly<Record<string, string>>;
+  /** How each endpoint and proxy upstream resolved. */
+  readonly references?: readonly ResolvedReference[];
   readonly plannedDurationMs: number;
   readonly faults: readonly FaultPlan[];
   /** Dry run on an external Toxiproxy: proxies the run will create. */
@@ -131,6 +133,7 @@ export async function preflight(experiment: ResolvedExperiment, target: OpenTarg
         }
       : {}),
     endpoints: target.endpoints,
+    ...(target.references.length > 0 ? { references: target.references } : {}),
     ...(target.toxiproxy?.wouldCreate.length ? { proxiesToCreate: target.toxiproxy.wouldCreate.map((p) => `${p.name} (listen ${p.listen} → upstream ${p.upstream})`) } : {}),
     ...(skipped.length > 0 ? { endpointsNotProbed: skipped } : {}),
     plannedDurationMs: last ? last.startMs + last.durationMs : 0,
@@ -167,6 +170,10 @@ export function formatPlan(plan: RunPlan): string {
   }
   for (const proxy of plan.proxiesToCreate ?? []) lines.push(`  would create proxy ${proxy}`);
   for (const [name, url] of Object.entries(plan.endpoints)) lines.push(`  endpoint ${name} → ${url}${plan.endpointsNotProbed?.includes(name) ? ' (not probed: its proxy is created at run time)' : ''}`);
+  if (plan.references?.length) {
+    lines.push('  references resolved:');
+    for (const ref of plan.references) lines.push(`    ${ref.field}: ${ref.ref} → ${ref.address} (${ref.via})`);
+  }
   if (plan.faults.length === 0) lines.push('  no faults');
   for (const fault of plan.faults) {
     lines.push(`  [${fault.phase}] ${fault.id}: ${fault.description}`);

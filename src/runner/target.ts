@@ -3,11 +3,11 @@
  * local control plane), connect to the rest (a Toxiproxy URL, a kubeconfig), create missing
  * proxies, and turn endpoint references into URLs.
  */
-import type { ResolvedExperiment } from '../experiment/resolved.ts';
+import type { AddressRef, EndpointRef, ResolvedExperiment } from '../experiment/resolved.ts';
 import { InfraError, PreflightError } from '../errors.ts';
 import type { KubeAccess } from '../faults/kube.ts';
 import { ToxiproxyClient } from '../faults/toxiproxy-client.ts';
-import { resolveEndpoint, resolveUpstream, type ServiceResolver } from './addresses.ts';
+import { resolveEndpointRef, resolveUpstreamRef, type ServiceResolver } from './addresses.ts';
 import type { DelayStats } from './harness-check.ts';
 import { InfraProcess } from './infra-process.ts';
 import type { JournalProcess, JournalProxy } from './journal.ts';
@@ -25,6 +25,8 @@ export interface ToxiproxyConnection {
   readonly upstreams: Readonly<Record<string, string>>;
   /** name → listen address as the server reports it. */
   readonly listens: Readonly<Record<string, string>>;
+  /** How each proxy's upstream resolved. */
+  readonly references: readonly ResolvedReference[];
 }
 
 export interface KubeConnection {
@@ -40,10 +42,21 @@ export interface OpenTarget {
   readonly kube?: KubeConnection;
   /** Endpoint name → base URL. */
   readonly endpoints: Readonly<Record<string, string>>;
+  /** How each endpoint and proxy upstream resolved (printed by --dry-run). */
+  readonly references: readonly ResolvedReference[];
   /** Stops what this run started (call after every revert). */
   close(): Promise<void>;
   /** Event-loop delay of each process hosting local infrastructure (embedded Toxiproxy, local plane) so far. */
   infrastructureStats(): Promise<{ role: string; eventLoopDelayMs: DelayStats }[]>;
+}
+
+export interface ResolvedReference {
+  /** `target.endpoints.NAME` or `target.toxiproxy.proxies[NAME].upstream`. */
+  readonly field: string;
+  /** As written: `service/checkout:80`, a URL, `proxy/NAME`, host:port. */
+  readonly ref: string;
+  readonly address: string;
+  readonly via: string;
 }
 
 export interface OpenTargetOptions {
@@ -98,8 +111,13 @@ export async function openTarget(experiment: ResolvedExperiment, options: OpenTa
     // A proxy asked to listen on port 0 got an ephemeral port: endpoints use the real one.
     const proxies = (experiment.target.toxiproxy?.proxies ?? []).map((spec) => ({ ...spec, listen: toxiproxy?.listens[spec.name] ?? spec.listen }));
     const endpoints: Record<string, string> = {};
-    for (const [name, ref] of Object.entries(experiment.target.endpoints)) endpoints[name] = resolveEndpoint(name, ref, services, proxies);
-    return { toxiproxy, kube, endpoints, close, infrastructureStats };
+    const references: ResolvedReference[] = [...(toxiproxy?.references ?? [])];
+    for (const [name, ref] of Object.entries(experiment.target.endpoints)) {
+      const resolved = resolveEndpointRef(name, ref, services, proxies);
+      endpoints[name] = resolved.address;
+      references.push({ field: `target.endpoints.${name}`, ref: describeRef(ref), ...resolved });
+    }
+    return { toxiproxy, kube, endpoints, references, close, infrastructureStats };
   } catch (error) {
     await embedded?.catch(() => undefined);
     await close().catch(() => undefined);
@@ -156,7 +174,14 @@ async function openKubernetes(
     env: options.env,
   });
   const version = await kubernetesVersion(access);
-  return { kube: { access, namespace: target.namespace, version }, services: { mode: 'cluster', namespace: target.namespace } };
+  // service/NAME:PORT is read through the API: the local-ports annotation, a LoadBalancer's
+  // ingress, or cluster DNS (service-routes.ts).
+  const { readServiceRoutes, routeKey, serviceReferences } = await import('./service-routes.ts');
+  const routes = await readServiceRoutes(access, target.namespace, serviceReferences(experiment));
+  return {
+    kube: { access, namespace: target.namespace, version },
+    services: { mode: 'cluster', namespace: target.namespace, route: (name, port) => routes.get(routeKey(name, port)) },
+  };
 }
 
 async function openToxiproxy(
@@ -182,10 +207,13 @@ async function openToxiproxy(
   const wouldCreate: { name: string; listen: string; upstream: string }[] = [];
   const upstreams: Record<string, string> = {};
   const listens: Record<string, string> = {};
+  const references: ResolvedReference[] = [];
   const existing = new Map((await client.listProxies()).map((proxy) => [proxy.name, proxy]));
   for (const spec of target.proxies) {
-    const upstream = resolveUpstream(spec.name, spec.upstream, services);
+    const resolved = resolveUpstreamRef(spec.name, spec.upstream, services);
+    const upstream = resolved.address;
     upstreams[spec.name] = upstream;
+    references.push({ field: `target.toxiproxy.proxies[${spec.name}].upstream`, ref: describeRef(spec.upstream), ...resolved });
     const current = existing.get(spec.name);
     if (current) {
       listens[spec.name] = current.listen;
@@ -219,5 +247,18 @@ async function openToxiproxy(
       }
     });
   }
-  return { client, url, embedded: target.mode === 'embedded', version, created, wouldCreate, upstreams, listens };
+  return { client, url, embedded: target.mode === 'embedded', version, created, wouldCreate, upstreams, listens, references };
+}
+
+function describeRef(ref: AddressRef | EndpointRef): string {
+  switch (ref.kind) {
+    case 'address':
+      return ref.address;
+    case 'url':
+      return ref.url;
+    case 'service':
+      return `service/${ref.service}:${ref.port}`;
+    case 'proxy':
+      return `proxy/${ref.proxy}`;
+  }
 }
