@@ -1,6 +1,7 @@
 // A tiny frontend that calls a primary (through a Toxiproxy proxy) and, when one is given,
 // falls back to a secondary on any failure. Without a secondary it is the fragile variant.
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 
 async function call(url, timeoutMs) {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -35,4 +36,15 @@ export function startFrontend({ primary, secondary, timeoutMs = 1000, port = 0 }
       }),
     );
   });
+}
+
+// As a process (local plane pod): PORT, PRIMARY_URL and (optional) SECONDARY_URL from the environment.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const frontend = await startFrontend({
+    primary: process.env.PRIMARY_URL,
+    secondary: process.env.SECONDARY_URL || undefined,
+    timeoutMs: Number(process.env.TIMEOUT_MS ?? 1000),
+    port: Number(process.env.PORT ?? 0),
+  });
+  process.on('SIGTERM', () => frontend.close().then(() => process.exit(0)));
 }
