@@ -16,6 +16,12 @@ export interface HttpRequesterOptions {
    * per "lane"), and the caller picks the lane of each request (sendOnLane). Called after the
    * sample of a lane's request was emitted, so that the caller can send the lane's next request.
    * A Client queues what it cannot send yet, like a Pool does (pipelining stays 1).
+   *
+   * After a complete response it is called at once, inside undici's completion callback: the next
+   * request is queued on the connection before undici releases it, and written after undici's
+   * usual one-check-phase wait. After an error, a timeout or a cut-off it is called from a
+   * microtask, once undici has finished failing (and possibly destroying) the connection: undici
+   * asserts that nothing is queued on a Client while it fails a connection attempt.
    */
   readonly onLaneFree?: (lane: number) => void;
 }
@@ -70,6 +76,13 @@ export class HttpRequester {
   private nextSeq = 1;
   private sweepTimer: NodeJS.Timeout | undefined;
   private drainWaiter: (() => void) | undefined;
+  /** Lanes freed by an error/timeout, announced from a microtask. */
+  private deferredLanes: number[] = [];
+  private readonly announceDeferredLanes = () => {
+    const lanes = this.deferredLanes;
+    this.deferredLanes = [];
+    for (const lane of lanes) this.onLaneFree!(lane);
+  };
 
   constructor(
     load: Pick<ResolvedLoad, 'requests' | 'timeoutMs' | 'connections' | 'success' | 'servedByHeader'>,
@@ -214,6 +227,16 @@ export class HttpRequester {
     this.free.push(handler);
   }
 
+  /** Lane mode: announces a free lane now (after a complete response) or from a microtask. */
+  laneFree(lane: number, now: boolean): void {
+    if (now) {
+      this.onLaneFree!(lane);
+      return;
+    }
+    if (this.deferredLanes.length === 0) queueMicrotask(this.announceDeferredLanes);
+    this.deferredLanes.push(lane);
+  }
+
   /** Expires requests past their deadline; the FIFO is in deadline order. */
   private sweep(): void {
     const deadline = this.now() - this.timeoutMs;
@@ -317,7 +340,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       if (!rule.statusOk(this.status)) failure = 'http_status';
       else if (rule.headerName !== undefined && !rule.headerOk(this.ruleHeader)) failure = 'other';
       else if (this.body !== undefined && !rule.bodyOk(Buffer.concat(this.body).toString())) failure = 'other';
-      this.finish(this.requester.now(), failure);
+      this.finish(this.requester.now(), failure, true);
     }
     this.settle();
   }
@@ -325,7 +348,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   onError(error: Error): void {
     if (!this.finished) {
       if (this.requester.firstError === undefined) this.requester.firstError = describeError(error);
-      this.finish(this.requester.now(), classifyError(error));
+      this.finish(this.requester.now(), classifyError(error), false);
     }
     this.settle();
   }
@@ -333,12 +356,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   /** The deadline (or the drain) expired: report a timeout now, abort the exchange. */
   expire(): void {
     if (this.finished) return;
-    this.finish(this.requester.now(), 'timeout');
+    this.finish(this.requester.now(), 'timeout', false);
     const abort = this.abortRequest;
     if (abort && !this.settled) abort(new DeadlineError());
   }
 
-  private finish(endMs: number, failure: FailureKind | undefined): void {
+  /** `completed`: called from onComplete (undici is done with the exchange and the connection is sound). */
+  private finish(endMs: number, failure: FailureKind | undefined, completed: boolean): void {
     this.finished = true;
     const requester = this.requester;
     const ok = failure === undefined;
@@ -347,7 +371,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       new LoadSample(this.scheduledMs, this.sentMs, endMs, ok, this.status || undefined, failure, this.servedBy, requester.requests[this.requestIndex]!.name),
     );
     this.body = undefined;
-    if (this.lane >= 0) requester.onLaneFree!(this.lane);
+    if (this.lane >= 0) requester.laneFree(this.lane, completed);
   }
 
   private settle(): void {

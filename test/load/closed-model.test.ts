@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { runClosedLoad } from '../../src/load/closed-model.ts';
 import { countBy, request, runOptions } from './helpers/load-fixtures.ts';
-import { startTestServer, type TestServer } from './helpers/test-server.ts';
+import { closedPort, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 /** A server that records, per socket, how many requests were open at once. */
 async function socketTrackingServer(handler: (req: IncomingMessage, res: ServerResponse, index: number) => void) {
@@ -77,6 +77,42 @@ describe('closed model (runClosedLoad)', function () {
     expect(after.length).to.be.at.least(20);
     expect(after.every((sample) => sample.ok)).to.equal(true);
     expect(tracked.sockets()).to.equal(3);
+    expect(tracked.maxPerSocket()).to.equal(1);
+  });
+
+  it('a refused port: every request is connection_refused, the lanes keep trying, nothing throws', async () => {
+    const port = await closedPort();
+    const options = runOptions(300);
+    const summary = await runClosedLoad(
+      { requests: [request(`http://127.0.0.1:${port}/`)], timeoutMs: 1_000, connections: 4, success: { statuses: [[200, 399]] } },
+      options,
+    );
+    expect(options.samples.length).to.be.at.least(20);
+    expect(summary.scheduled).to.equal(options.samples.length);
+    expect(countBy(options.samples, (sample) => sample.failure)).to.deep.equal({ connection_refused: options.samples.length });
+    expect(summary.extra?.firstError).to.match(/ECONNREFUSED/);
+  });
+
+  it('connections reset mid-request are connection_reset and their lanes reconnect', async () => {
+    let destroyed = 0;
+    const tracked = await socketTrackingServer((req, res, index) => {
+      if (index % 10 === 3) {
+        destroyed++;
+        req.socket.destroy();
+      } else res.end('ok');
+    });
+    servers.push(tracked.server);
+    const options = runOptions(400);
+    const summary = await runClosedLoad(
+      { requests: [request(`${tracked.server.url}/`)], timeoutMs: 1_000, connections: 3, success: { statuses: [[200, 399]] } },
+      options,
+    );
+    expect(summary.scheduled).to.equal(options.samples.length);
+    const kinds = countBy(options.samples, (sample) => sample.failure ?? 'ok');
+    expect(Object.keys(kinds).sort()).to.deep.equal(['connection_reset', 'ok']);
+    expect(destroyed).to.be.at.least(3);
+    expect(kinds.connection_reset).to.equal(destroyed);
+    expect(kinds.ok).to.equal(tracked.server.received() - destroyed);
     expect(tracked.maxPerSocket()).to.equal(1);
   });
 });
