@@ -9,8 +9,8 @@ export type ClosedLoad = Pick<ResolvedLoad, 'requests' | 'timeoutMs' | 'connecti
 /**
  * Closed model at maximum speed (like autocannon): `connections` requests in flight, each followed
  * by the next on the same connection as soon as it finishes (one request per connection at a
- * time, no pipelining). scheduledMs = sentMs, so latency is
- * service time; this mode measures capacity, not user-visible latency under an outage.
+ * time, no pipelining). scheduledMs = sentMs, so latency is service time; this mode measures
+ * capacity, not user-visible latency under an outage.
  */
 export async function runClosedLoad(load: ClosedLoad, options: LoadRunOptions): Promise<LoadSummary> {
   if (!(options.durationMs > 0)) throw new UsageError(`load: duration must be > 0 ms, got ${options.durationMs}`);
