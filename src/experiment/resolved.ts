@@ -62,7 +62,11 @@ export interface ProxySpec {
   readonly upstream: AddressRef;
 }
 
-/** `service/NAME:PORT` resolves to the local plane's Service listener (or cluster DNS for a real cluster). */
+/**
+ * `service/NAME:PORT`: the local plane's Service listener; with a kubeconfig target, read through the
+ * Kubernetes API (src/runner/service-routes.ts): a `rebound.dev/local-ports` annotation → loopback,
+ * else cluster DNS for proxy upstreams and a LoadBalancer ingress for endpoints.
+ */
 export type AddressRef =
   | { readonly kind: 'address'; readonly address: string }
   | { readonly kind: 'service'; readonly service: string; readonly port: number };
