@@ -6,7 +6,7 @@
  * checkFields(). Plain strings only: each render escapes them for its medium.
  */
 import type { CheckResult } from '../result/result.ts';
-import { formatCount, formatDuration, formatOffset, humanizeKey } from './format.ts';
+import { formatCount, formatDuration, formatFailures, formatOffset, humanizeKey } from './format.ts';
 
 type CheckValue = CheckResult['observed'][string];
 
@@ -115,8 +115,8 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
     case 'failureRatio': {
       const ratio = num(o.ratio);
       const failures = num(o.failures);
-      const kinds = Object.entries(shares(o.failuresByKind)).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
-      const extra = failures && check.kind === 'successRatio' ? [`${formatCount(failures)} failed${kinds.length ? ` (${kinds.map(([k, n]) => `${k.replace(/_/g, ' ')} ${formatCount(n)}`).join(', ')})` : ''}`] : [];
+      const byKind = shares(o.failuresByKind);
+      const extra = failures && check.kind === 'successRatio' ? [`${formatCount(failures)} failed${Object.values(byKind).some((n) => n > 0) ? ` (${formatFailures(byKind)})` : ''}`] : [];
       return { lines: [ratio === undefined ? '—' : percent(ratio)], sub: nLine(check, extra) };
     }
     case 'timeToFailover':

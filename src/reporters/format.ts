@@ -2,6 +2,7 @@
  * Plain-text formatting shared by every render (console, Markdown, JUnit, HTML), so that the
  * same number reads the same everywhere. No escaping here: each render escapes for its medium.
  */
+import type { FailureKind } from '../load/sample.ts';
 import type { CheckResult, CheckVerdict, Verdict } from '../result/result.ts';
 
 type CheckValue = CheckResult['observed'][string];
@@ -122,4 +123,23 @@ export function formatRate(count: number, durationMs: number): string {
 export function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+/** Names for failure kinds, read after a count: `999 bad HTTP status`, `3 refused`. */
+const FAILURE_LABELS: Readonly<Record<FailureKind, string>> = {
+  http_status: 'bad HTTP status',
+  timeout: 'timeout',
+  connection_refused: 'refused',
+  connection_reset: 'reset',
+  dropped: 'dropped (in-flight cap)',
+  other: 'other',
+};
+
+/** Failures by kind, most frequent first, count before name: `999 bad HTTP status, 1 timeout`. */
+export function formatFailures(byKind: Partial<Record<FailureKind, number>> | Readonly<Record<string, number>>): string {
+  const parts = Object.entries(byKind)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([kind, n]) => `${formatCount(n)} ${FAILURE_LABELS[kind as FailureKind] ?? kind.replace(/_/g, ' ')}`);
+  return parts.length > 0 ? parts.join(', ') : '—';
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { downsampleBuckets, servedByGroups } from '../../src/reporters/html/chart-data.ts';
 import { formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, timeTicks } from '../../src/reporters/html/scales.ts';
-import { formatCheckValues, formatDuration, formatOffset, formatRatio } from '../../src/reporters/format.ts';
+import { formatCheckValues, formatDuration, formatFailures, formatOffset, formatRatio } from '../../src/reporters/format.ts';
 import type { BucketSnapshot } from '../../src/timeline/timeline.ts';
 import { makeResult } from './fixtures/make-result.ts';
 
@@ -116,5 +116,11 @@ describe('reporters: formatting', () => {
     expect(formatCheckValues({ maxMs: 2000, windowMs: 1000, threshold: 0.99 })).to.equal('≤ 2 s, window 1 s, threshold 99%');
     expect(formatCheckValues({ timeToFailoverMs: null })).to.equal('—');
     expect(formatCheckValues({ shares: { 'payments-primary': 0.98 } })).to.equal('payments-primary 98%');
+  });
+
+  it('names failures by kind with the count first, most frequent first', () => {
+    expect(formatFailures({ timeout: 1, http_status: 999 })).to.equal('999 bad HTTP status, 1 timeout');
+    expect(formatFailures({ connection_refused: 1200, dropped: 0 })).to.equal('1,200 refused');
+    expect(formatFailures({})).to.equal('—');
   });
 });

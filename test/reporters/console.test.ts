@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { consoleReporter } from '../../src/reporters/console/console-reporter.ts';
 import { renderConsoleSummary, SUMMARY_WIDTH } from '../../src/reporters/console/render-console.ts';
+import type { RunEvent } from '../../src/timeline/events.ts';
+import { PassThrough } from 'node:stream';
 import { displayWidth, truncateToWidth, wrapCell } from '../../src/reporters/console/text-width.ts';
 import type { CheckResult, Result } from '../../src/result/result.ts';
 import { makeResult } from './fixtures/make-result.ts';
@@ -125,5 +128,21 @@ describe('reporters: console summary', () => {
     // Colour only wraps text: removing it gives the plain summary back.
     // eslint-disable-next-line no-control-regex
     expect(coloured.replace(/\u001b\[\d+m/g, '')).to.equal(text);
+  });
+
+  it('prints pods Ready at the start as one line, before the next event, not one line each', () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const reporter = consoleReporter({ stdout: stream, color: false, isTTY: false });
+    const event = (kind: RunEvent['kind'], atMs: number, message: string, data?: RunEvent['data']): RunEvent => ({ kind, atMs, at: new Date(atMs).toISOString(), message, ...(data ? { data } : {}) });
+    for (const pod of ['a-1', 'a-2', 'b-1']) reporter.onEvent!(event('pod-ready', 0, `pod ${pod} ready (at start)`, { pod, initial: true }));
+    reporter.onEvent!(event('phase-started', 5, 'phase baseline started'));
+    reporter.onEvent!(event('pod-ready', 6000, 'pod a-3 ready', { pod: 'a-3' }));
+    const lines = text.trimEnd().split('\n');
+    expect(lines).to.have.length(3);
+    expect(lines[0]).to.match(/pod-ready +3 pods Ready at start$/);
+    expect(lines[1]).to.match(/phase-started +phase baseline started$/);
+    expect(lines[2]).to.match(/pod-ready +pod a-3 ready$/);
   });
 });

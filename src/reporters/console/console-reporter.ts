@@ -58,6 +58,7 @@ export interface ConsoleReporterOptions {
 export function consoleReporter(options: ConsoleReporterOptions): Reporter {
   const out = options.stdout;
   const paint = painter(options.color);
+  let readyAtStart: { atMs: number; count: number } | undefined;
   return {
     name: 'console',
     onRunStart(experiment: ResolvedExperiment) {
@@ -65,8 +66,19 @@ export function consoleReporter(options: ConsoleReporterOptions): Reporter {
       out.write(`${paint('bold', `Rebound: ${terminalSafe(experiment.name)}`)} ${paint('dim', `${experiment.phases.length} phase${experiment.phases.length === 1 ? '' : 's'}, ${formatDuration(planned)} planned, ${experiment.checks.length} checks`)}\n`);
     },
     onEvent(event) {
+      // Pods already Ready when the watch starts are a baseline, not news: one line for all of them.
+      if (event.kind === 'pod-ready' && event.data?.initial === true) {
+        readyAtStart = { atMs: readyAtStart?.atMs ?? event.atMs, count: (readyAtStart?.count ?? 0) + 1 };
+        return;
+      }
       const line = renderProgressLine(event, options.color);
-      if (line) out.write(line);
+      if (!line) return;
+      if (readyAtStart) {
+        const { atMs, count } = readyAtStart;
+        readyAtStart = undefined;
+        out.write(renderProgressLine({ kind: 'pod-ready', atMs, at: event.at, message: `${count} pod${count === 1 ? '' : 's'} Ready at start` }, options.color) ?? '');
+      }
+      out.write(line);
     },
     async onRunEnd(result) {
       const { written, failed } = options.tracker ? await options.tracker.settle() : { written: [], failed: [] };

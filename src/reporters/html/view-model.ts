@@ -1,9 +1,9 @@
 /** What report.hbs renders: the Result, preformatted. Strings here are raw; the template escapes. */
-import type { FailureKind } from '../../load/sample.ts';
 import type { Result } from '../../result/result.ts';
 import {
   formatCheckValues,
   formatCount,
+  formatFailures,
   formatDuration,
   formatInterval,
   formatOffset,
@@ -74,23 +74,6 @@ interface EventRow {
   readonly kind: string;
   readonly phase: string;
   readonly message: string;
-}
-
-const FAILURE_LABELS: Readonly<Record<FailureKind, string>> = {
-  http_status: 'HTTP status',
-  timeout: 'timeout',
-  connection_refused: 'refused',
-  connection_reset: 'reset',
-  dropped: 'dropped',
-  other: 'other',
-};
-
-export function formatFailures(byKind: Partial<Record<FailureKind, number>>): string {
-  const parts = Object.entries(byKind)
-    .filter(([, n]) => (n ?? 0) > 0)
-    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
-    .map(([kind, n]) => `${FAILURE_LABELS[kind as FailureKind] ?? kind} ${formatCount(n)}`);
-  return parts.length > 0 ? parts.join(', ') : '—';
 }
 
 export function formatServedBy(servedBy: Readonly<Record<string, number>>, limit = 4): string {

@@ -6,8 +6,8 @@
  */
 import type { Result } from '../../result/result.ts';
 import { type CheckHeadline, summarizeCheck } from '../check-summary.ts';
-import { CHECK_SYMBOL, VERDICT_SYMBOL, formatCount, formatDuration, formatRatio } from '../format.ts';
-import { formatFailures, formatServedBy } from '../html/view-model.ts';
+import { CHECK_SYMBOL, VERDICT_SYMBOL, formatCount, formatDuration, formatFailures, formatRatio } from '../format.ts';
+import { formatServedBy } from '../html/view-model.ts';
 
 export interface MarkdownOptions {
   /** Name of the CI artifact holding report.html, when the workflow uploads one. */
