@@ -4,17 +4,13 @@ import type { RateProfile, ResolvedExperiment, ResolvedFault } from '../experime
 import type { LoadSummary } from '../load/load-driver.ts';
 import {
   RESULT_SCHEMA_VERSION,
-  type CheckResult,
   type EnvironmentInfo,
   type FaultResult,
-  type HarnessInfo,
   type LoadInfo,
   type PhaseResult,
   type PodKillRecord,
   type Result,
-  type Verdict,
 } from '../result/result.ts';
-import type { RunEvent } from '../timeline/events.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { REBOUND_VERSION } from '../version.ts';
 
@@ -98,25 +94,14 @@ export function buildLoadInfo(experiment: ResolvedExperiment, summary: LoadSumma
   };
 }
 
-export interface ResultParts {
+/** What the runner measured; buildResult adds the versions, the echo and the environment basics. */
+export type ResultParts = Omit<Result, 'schemaVersion' | 'rebound' | 'experiment' | 'environment' | 'timeline'> & {
   readonly experiment: ResolvedExperiment;
+  /** The file as given on the command line. */
   readonly file: string;
   readonly environment: Omit<EnvironmentInfo, 'node' | 'platform' | 'hostname'>;
-  readonly startedAt: string;
-  readonly endedAt: string;
-  readonly durationMs: number;
-  readonly verdict: Verdict;
-  readonly verdictReason: string;
-  readonly error?: { readonly kind: string; readonly message: string };
-  readonly interrupted: boolean;
-  readonly load: LoadInfo;
-  readonly phases: readonly PhaseResult[];
-  readonly faults: readonly FaultResult[];
-  readonly checks: readonly CheckResult[];
   readonly timeline: Timeline;
-  readonly events: readonly RunEvent[];
-  readonly harness?: HarnessInfo;
-}
+};
 
 export function buildResult(parts: ResultParts): Result {
   const { experiment } = parts;
