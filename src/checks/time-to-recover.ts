@@ -1,5 +1,4 @@
-import type { FaultResult } from '../result/result.ts';
-import type { CheckResult } from '../result/result.ts';
+import type { CheckResult, FaultResult } from '../result/result.ts';
 import type { Check } from './check.ts';
 import { snap } from './scope.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
