@@ -4,15 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WEB_MANIFESTS } from '../runner/web-manifests.ts';
 import { runCli, TempDir, waitForOutput } from './system.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from '../helpers/process.ts';
 
 describe('rebound cleanup after a SIGKILLed run on the local control plane', function () {
   this.timeout(120_000);

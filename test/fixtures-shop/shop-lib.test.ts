@@ -5,22 +5,12 @@ import { createBalancer } from '../../fixtures/shop/lib/balancer.mjs';
 import { createFailoverPicker } from '../../fixtures/shop/lib/failover.mjs';
 import { callResilient } from '../../fixtures/shop/lib/resilient-call.mjs';
 import { parseBackends, serviceUrl, upstreamUrl, ConfigError } from '../../fixtures/shop/lib/config.mjs';
+import { seededRandom } from '../helpers/seeded-random.ts';
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_000_000) {
   let t = start;
   return { now: () => t, advance: (ms: number) => void (t += ms) };
-}
-
-/** Deterministic uniform [0,1) (mulberry32) so distribution tests cannot flake. */
-function seededRandom(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('shop: retry budget', () => {

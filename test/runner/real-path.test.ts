@@ -12,6 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { descendantProcessGroups } from '../../src/runner/process-groups.ts';
 import { BIN, freePort, REPO, runCli, TempDir, waitForOutput } from '../cli/system.ts';
+import { alive } from '../helpers/process.ts';
 
 const BACKEND = resolve(import.meta.dirname, 'apps/backend.mjs');
 const FRONTEND = resolve(import.meta.dirname, 'apps/frontend.mjs');
@@ -78,15 +79,6 @@ function startDaemon(args: readonly string[]): Daemon {
   child.stderr!.on('data', (chunk) => (text += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
   return { child, output: () => text, exited };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('runner: the real path — `rebound cluster up` and `rebound toxiproxy` as separate processes, `rebound run` with kubeconfig + URL', function () {

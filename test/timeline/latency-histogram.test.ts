@@ -8,17 +8,7 @@ import {
   indexWidth,
   latencyIndex,
 } from '../../src/timeline/latency-histogram.ts';
-
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../helpers/seeded-random.ts';
 
 describe('latency histogram maths', () => {
   it('keeps values below 2,048 µs exact and larger ones within 1/1,024 (3 significant digits)', () => {

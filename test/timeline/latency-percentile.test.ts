@@ -2,17 +2,7 @@ import { expect } from 'chai';
 import type { Sample } from '../../src/load/sample.ts';
 import { percentileRank } from '../../src/timeline/latency-histogram.ts';
 import { Timeline } from '../../src/timeline/timeline.ts';
-
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../helpers/seeded-random.ts';
 
 function sample(scheduledMs: number, latencyMs: number, extra: Partial<Sample> = {}): Sample {
   return { scheduledMs, sentMs: scheduledMs, endMs: scheduledMs + latencyMs, ok: true, ...extra };
