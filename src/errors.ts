@@ -47,3 +47,11 @@ export class InfraError extends ReboundError {
 export class PreflightError extends InfraError {
   override readonly name: string = 'PreflightError';
 }
+
+/** A fault refused to go on because a guardrail would be crossed (the run aborts: exit 3). */
+export class GuardrailError extends ReboundError {
+  override readonly name: string = 'GuardrailError';
+  constructor(message: string, readonly guardrail: string) {
+    super(message);
+  }
+}

@@ -1,8 +1,27 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { CheckSpec } from '../experiment/resolved.ts';
+import { Duration, PhaseName, strict, WindowFields } from '../experiment/schema-parts.ts';
 import type { CheckResult } from '../result/result.ts';
 import type { LatencySummary, TimelineView } from '../timeline/timeline.ts';
-import type { Check } from './check.ts';
-import { ms } from './format.ts';
+import type { CheckKind } from './check-kind.ts';
+import { formatDuration, ms } from './format.ts';
 import { describeScope, scopeBounds } from './scope.ts';
+
+const LatencySchema = Type.Object(
+  {
+    phase: PhaseName,
+    percentile: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 100,
+      patternErrorMessage: 'a percentile in (0, 100] such as 99 or 99.9',
+      description: 'Any percentile in (0, 100], e.g. 50, 99, 99.9; 100 is the maximum.',
+    }),
+    max: Duration('Highest acceptable latency (from the scheduled time).'),
+    ...WindowFields,
+  },
+  strict,
+);
+type LatencySpec = Extract<CheckSpec, { kind: 'latency' }>;
 
 /** What a timeline view without `latencyPercentile` can answer, from its window summary. */
 const SUMMARY_FIELD: Readonly<Record<number, keyof LatencySummary>> = { 50: 'p50', 90: 'p90', 95: 'p95', 99: 'p99', 100: 'max' };
@@ -13,8 +32,17 @@ const SUMMARY_FIELD: Readonly<Record<number, keyof LatencySummary>> = { 50: 'p50
  * count with the time they took to fail; dropped ones have no latency. Any percentile in (0, 100]
  * (100 = max), read with the histogram's precision of 3 significant digits.
  */
-export const latencyCheck: Check<'latency'> = {
-  kind: 'latency',
+export const latencyCheck: CheckKind<Static<typeof LatencySchema>, LatencySpec> = {
+  key: 'latency',
+  schema: LatencySchema,
+  resolve(env, path, spec) {
+    const scope = env.resolveScope(path, spec);
+    const maxMs = env.ctx.ms(spec.max);
+    return scope && maxMs !== undefined ? { kind: 'latency', scope, percentile: spec.percentile, maxMs } : undefined;
+  },
+  defaultName: (spec) => `${spec.percentile === 100 ? 'max' : `p${spec.percentile}`} latency ≤ ${formatDuration(spec.maxMs)} ${describeScope(spec.scope)}`,
+  // Timing is what it measures: a late harness can make it fail.
+  explainedBySlowHarness: () => true,
   evaluate(check, context): CheckResult {
     const { spec } = check;
     const bucketMs = context.timeline.bucketMs;

@@ -23,9 +23,25 @@
  */
 import { matchesLabels, parseLabelSelector, type LabelSelector } from '../localcluster/api/label-selector.ts';
 import type { CheckResult, FaultResult } from '../result/result.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import type { CheckSpec } from '../experiment/resolved.ts';
+import { checkSelector } from '../experiment/resolve-context.ts';
+import { Duration, Namespace, NonEmpty, PhaseName, strict } from '../experiment/schema-parts.ts';
 import type { RunEvent } from '../timeline/events.ts';
-import type { Check, CheckContext } from './check.ts';
-import { ms } from './format.ts';
+import type { CheckContext, CheckKind } from './check-kind.ts';
+import { formatDuration, ms } from './format.ts';
+
+const PodsReadySchema = Type.Object(
+  {
+    selector: NonEmpty('Label selector.'),
+    namespace: Type.Optional(Namespace()),
+    count: Type.Integer({ minimum: 0, description: 'Ready pods expected.' }),
+    within: Duration('Deadline, from each pod kill of `after` (or from run start).'),
+    after: Type.Optional(PhaseName),
+  },
+  strict,
+);
+type PodsReadySpec = Extract<CheckSpec, { kind: 'podsReady' }>;
 
 const POD_EVENTS = new Set(['pod-created', 'pod-ready', 'pod-not-ready', 'pod-deleted']);
 
@@ -34,8 +50,27 @@ interface Kill {
   readonly pods: readonly string[];
 }
 
-export const podsReadyCheck: Check<'podsReady'> = {
-  kind: 'podsReady',
+export const podsReadyCheck: CheckKind<Static<typeof PodsReadySchema>, PodsReadySpec> = {
+  key: 'podsReady',
+  schema: PodsReadySchema,
+  resolve(env, path, spec) {
+    if (!env.target.kubernetes) env.ctx.error(path, 'podsReady needs target.kubernetes', 'key');
+    checkSelector(env.ctx, [...path, 'selector'], spec.selector);
+    const after = spec.after === undefined ? undefined : env.findPhase([...path, 'after'], spec.after);
+    const withinMs = env.ctx.ms(spec.within);
+    if (withinMs === undefined || (spec.after !== undefined && !after)) return undefined;
+    return {
+      kind: 'podsReady',
+      namespace: spec.namespace ?? env.target.kubernetes?.namespace ?? 'default',
+      selector: spec.selector,
+      count: spec.count,
+      withinMs,
+      ...(after ? { after: after.name } : {}),
+    };
+  },
+  defaultName: (spec) => `${spec.count} pods ${spec.selector} ready within ${formatDuration(spec.withinMs)}${spec.after ? ` after ${spec.after}` : ''}`,
+  // Timing is what it measures: a late harness can make it fail.
+  explainedBySlowHarness: () => true,
   evaluate(check, context): CheckResult {
     const { spec } = check;
     const base = { name: check.name, kind: spec.kind, strict: check.strict };

@@ -1,7 +1,7 @@
 /** The shared rule of successRatio and failureRatio: a ratio over a scope, with n and a Wilson interval. */
 import type { ResolvedCheck, Scope } from '../experiment/resolved.ts';
 import type { CheckResult } from '../result/result.ts';
-import type { CheckContext } from './check.ts';
+import type { CheckContext } from './check-kind.ts';
 import { interval, percent, threshold } from './format.ts';
 import { describeScope, scopeBounds } from './scope.ts';
 import { wilsonInterval } from './wilson.ts';
@@ -12,6 +12,21 @@ export interface RatioRule {
   readonly numerator: 'successes' | 'failures';
   readonly bound: 'min' | 'max';
   readonly limit: number;
+}
+
+/**
+ * A starved harness turns on-time responses into timeouts and dropped requests; it does not change
+ * statuses or refused connections. A ratio failure is explained by it only if the check would pass
+ * with every timeout and dropped request in its scope counted as a success.
+ */
+export function ratioExplainedBySlowHarness(check: CheckResult): boolean {
+  const n = check.n ?? 0;
+  const observed = check.observed as { successes?: unknown; failures?: unknown; failuresByKind?: Record<string, number> };
+  if (n <= 0 || typeof observed.successes !== 'number' || typeof observed.failures !== 'number') return true;
+  const timing = (observed.failuresByKind?.timeout ?? 0) + (observed.failuresByKind?.dropped ?? 0);
+  const { min, max } = check.expected;
+  if (typeof min === 'number') return (observed.successes + timing) / n >= min;
+  return typeof max !== 'number' || (observed.failures - timing) / n <= max;
 }
 
 export function evaluateRatio(check: ResolvedCheck, scope: Scope, rule: RatioRule, context: CheckContext): CheckResult {

@@ -1,4 +1,5 @@
 /** Turning a check's scope (phase, optional window) into run-clock bounds, at bucket resolution. */
+import { formatDuration } from '../experiment/duration.ts';
 import type { Scope } from '../experiment/resolved.ts';
 import type { PhaseResult } from '../result/result.ts';
 import type { BucketSnapshot, TimelineView } from '../timeline/timeline.ts';
@@ -28,11 +29,11 @@ export function snap(ms: number, bucketMs: number): number {
   return Math.round(ms / bucketMs) * bucketMs;
 }
 
+/** `in outage`, `in outage [2s, 5s)`: where a check looks (also its default name's ending). */
 export function describeScope(scope: Scope): string {
   if (scope.fromMs === undefined && scope.toMs === undefined) return `in ${scope.phase}`;
-  const from = `${(scope.fromMs ?? 0) / 1000}s`;
-  const to = scope.toMs === undefined ? 'end' : `${scope.toMs / 1000}s`;
-  return `in ${scope.phase} [${from}, ${to})`;
+  const to = scope.toMs === undefined ? 'end' : formatDuration(scope.toMs);
+  return `in ${scope.phase} [${formatDuration(scope.fromMs ?? 0)}, ${to})`;
 }
 
 const bucketCache = new WeakMap<object, readonly BucketSnapshot[]>();
@@ -49,3 +50,4 @@ export function bucketsOf(context: { readonly timeline: TimelineView }): readonl
   }
   return buckets;
 }
+

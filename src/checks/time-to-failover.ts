@@ -1,5 +1,9 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { CheckSpec } from '../experiment/resolved.ts';
+import { Duration, PhaseName, Ratio, strict } from '../experiment/schema-parts.ts';
 import type { CheckResult } from '../result/result.ts';
-import type { Check } from './check.ts';
+import type { CheckKind } from './check-kind.ts';
+import { formatDuration } from './format.ts';
 import { snap } from './scope.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
 
@@ -8,8 +12,28 @@ import { evaluateStableSpan } from './time-to-stable.ts';
  * it has none) until the success ratio in every window of width W stays ≥ threshold to the end of
  * the phase. A phase whose faults all failed to apply is inconclusive: nothing was tested.
  */
-export const timeToFailoverCheck: Check<'timeToFailover'> = {
-  kind: 'timeToFailover',
+const TimeToFailoverSchema = Type.Object(
+  { phase: PhaseName, window: Duration('Sliding window width.'), threshold: Ratio('Success ratio every window must reach.'), max: Duration('Longest acceptable time to fail over.') },
+  strict,
+);
+type TimeToFailoverSpec = Extract<CheckSpec, { kind: 'timeToFailover' }>;
+
+export const timeToFailoverCheck: CheckKind<Static<typeof TimeToFailoverSchema>, TimeToFailoverSpec> = {
+  key: 'timeToFailover',
+  schema: TimeToFailoverSchema,
+  resolve(env, path, spec) {
+    const { ctx } = env;
+    const phase = env.findPhase([...path, 'phase'], spec.phase);
+    const windowMs = ctx.bucketDuration([...path, 'window'], spec.window, 'window');
+    if (phase && windowMs !== undefined && phase.durationMs > 0 && windowMs > phase.durationMs) {
+      ctx.error([...path, 'window'], `window ${formatDuration(windowMs)} is longer than phase "${phase.name}" (${formatDuration(phase.durationMs)})`);
+    }
+    const maxMs = ctx.ms(spec.max);
+    return phase && windowMs !== undefined && maxMs !== undefined ? { kind: 'timeToFailover', phase: phase.name, windowMs, threshold: spec.threshold, maxMs } : undefined;
+  },
+  defaultName: (spec) => `fails over within ${formatDuration(spec.maxMs)} in ${spec.phase}`,
+  // Timing is what it measures: a late harness can make it fail.
+  explainedBySlowHarness: () => true,
   evaluate(check, context): CheckResult {
     const { spec } = check;
     const bucketMs = context.timeline.bucketMs;

@@ -1,5 +1,9 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { CheckSpec } from '../experiment/resolved.ts';
+import { Duration, PhaseName, Ratio, strict } from '../experiment/schema-parts.ts';
 import type { CheckResult, FaultResult } from '../result/result.ts';
-import type { Check } from './check.ts';
+import type { CheckKind } from './check-kind.ts';
+import { formatDuration } from './format.ts';
 import { snap } from './scope.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
 
@@ -9,8 +13,33 @@ import { evaluateStableSpan } from './time-to-stable.ts';
  * fault's revertedMs; for a pod kill, its last pod deletion (a kill has nothing to revert). Faults
  * that were never reverted, and phases without faults, count from the phase end.
  */
-export const timeToRecoverCheck: Check<'timeToRecover'> = {
-  kind: 'timeToRecover',
+const TimeToRecoverSchema = Type.Object(
+  { after: PhaseName, window: Duration('Sliding window width.'), threshold: Ratio('Success ratio every window must reach.'), max: Duration('Longest acceptable time to recover.') },
+  strict,
+);
+type TimeToRecoverSpec = Extract<CheckSpec, { kind: 'timeToRecover' }>;
+
+export const timeToRecoverCheck: CheckKind<Static<typeof TimeToRecoverSchema>, TimeToRecoverSpec> = {
+  key: 'timeToRecover',
+  schema: TimeToRecoverSchema,
+  resolve(env, path, spec) {
+    const { ctx } = env;
+    const phase = env.findPhase([...path, 'after'], spec.after);
+    const windowMs = ctx.bucketDuration([...path, 'window'], spec.window, 'window');
+    if (phase) {
+      const totalMs = env.phases.reduce((sum, p) => sum + p.durationMs, 0);
+      const observedMs = totalMs - (phase.startMs + phase.durationMs);
+      if (observedMs <= 0) ctx.error([...path, 'after'], `"${phase.name}" is the last phase, so nothing is observed after it; add a recovery phase`);
+      else if (windowMs !== undefined && windowMs > observedMs) {
+        ctx.error([...path, 'window'], `window ${formatDuration(windowMs)} is longer than what follows "${phase.name}" (${formatDuration(observedMs)})`);
+      }
+    }
+    const maxMs = ctx.ms(spec.max);
+    return phase && windowMs !== undefined && maxMs !== undefined ? { kind: 'timeToRecover', after: phase.name, windowMs, threshold: spec.threshold, maxMs } : undefined;
+  },
+  defaultName: (spec) => `recovers within ${formatDuration(spec.maxMs)} after ${spec.after}`,
+  // Timing is what it measures: a late harness can make it fail.
+  explainedBySlowHarness: () => true,
   evaluate(check, context): CheckResult {
     const { spec } = check;
     const bucketMs = context.timeline.bucketMs;

@@ -1,7 +1,7 @@
 /** Shared evaluation of timeToFailover / timeToRecover once their start and end instants are known. */
 import type { ResolvedCheck } from '../experiment/resolved.ts';
 import type { CheckResult } from '../result/result.ts';
-import type { CheckContext } from './check.ts';
+import type { CheckContext } from './check-kind.ts';
 import { ms, percent, threshold as pct } from './format.ts';
 import { bucketsOf } from './scope.ts';
 import { firstStableIndex } from './stable-window.ts';

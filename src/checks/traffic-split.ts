@@ -1,11 +1,28 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { CheckSpec } from '../experiment/resolved.ts';
+import { isRecord } from '../experiment/resolve-context.ts';
+import { PhaseName, Ratio, strict, WindowFields } from '../experiment/schema-parts.ts';
 import type { CheckResult } from '../result/result.ts';
-import type { Check } from './check.ts';
+import type { CheckKind } from './check-kind.ts';
 import { interval, percent, threshold } from './format.ts';
 import { describeScope, scopeBounds } from './scope.ts';
 import { wilsonInterval } from './wilson.ts';
 
 /** The share label for served-by values that match no expected key. */
 export const OTHER = 'other';
+
+const SHARE_SUM_TOLERANCE = 0.001;
+
+const TrafficSplitSchema = Type.Object(
+  {
+    phase: PhaseName,
+    expect: Type.Record(Type.String(), Ratio('Expected share.'), { description: 'Served-by prefix → expected share (sums to 1).' }),
+    tolerance: Ratio('Allowed absolute deviation per share.'),
+    ...WindowFields,
+  },
+  strict,
+);
+type TrafficSplitSpec = Extract<CheckSpec, { kind: 'trafficSplit' }>;
 
 /**
  * Served-by shares over a scope against expected shares. A value counts toward key K when it
@@ -14,8 +31,20 @@ export const OTHER = 'other';
  * Shares are of the samples that carried the header (failures usually do not); each share must be
  * within ± tolerance. Fewer than minSamples attributed samples → inconclusive.
  */
-export const trafficSplitCheck: Check<'trafficSplit'> = {
-  kind: 'trafficSplit',
+export const trafficSplitCheck: CheckKind<Static<typeof TrafficSplitSchema>, TrafficSplitSpec> = {
+  key: 'trafficSplit',
+  schema: TrafficSplitSchema,
+  resolve(env, path, spec) {
+    const scope = env.resolveScope(path, spec);
+    if (!env.servedBy) env.ctx.error(path, 'trafficSplit needs load.servedBy (the response header that names the serving instance)', 'key');
+    if (isRecord(spec.expect)) {
+      const sum = Object.values(spec.expect).reduce<number>((acc, v) => acc + (typeof v === 'number' ? v : 0), 0);
+      if (Object.keys(spec.expect).length === 0) env.ctx.error([...path, 'expect'], 'expect needs at least one served-by name and its share');
+      else if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) env.ctx.error([...path, 'expect'], `expected shares must sum to 1, got ${Math.round(sum * 1000) / 1000}`);
+    }
+    return scope && { kind: 'trafficSplit', scope, expect: { ...spec.expect }, tolerance: spec.tolerance };
+  },
+  defaultName: (spec) => `traffic split ${describeScope(spec.scope)}`,
   evaluate(check, context): CheckResult {
     const { spec } = check;
     const bucketMs = context.timeline.bucketMs;

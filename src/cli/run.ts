@@ -7,7 +7,6 @@ import { parseArgs } from 'node:util';
 import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import { EXIT } from '../result/exit-codes.ts';
-import type { Result } from '../result/result.ts';
 import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
 import { applyTargetOverrides } from '../runner/overrides.ts';
 import { formatProgress, paint } from '../runner/progress-line.ts';
@@ -159,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     } as unknown as NodeJS.WritableStream;
     const reporter = args.dryRun ? undefined : await buildReporter(experiment, env, color, stdout, live);
-    const redact = args.dryRun ? undefined : await buildRedactor(experiment);
+    const redact = await buildRedactor(experiment);
     const outcome = await runExperiment({
       experiment,
       file: args.file,
@@ -224,7 +223,7 @@ async function buildReporter(experiment: ResolvedExperiment, env: NodeJS.Process
   return multiplexReporters(reporters);
 }
 
-async function buildRedactor(experiment: ResolvedExperiment): Promise<(result: Result) => Result> {
-  const { redactResult } = await import('../result/redact.ts');
-  return (result) => redactResult(result, { secrets: experiment.report.secrets, headerNames: experiment.report.redactHeaders });
+async function buildRedactor(experiment: ResolvedExperiment): Promise<<T>(value: T) => T> {
+  const { createValueRedactor } = await import('../result/redact.ts');
+  return createValueRedactor({ secrets: experiment.report.secrets, headerNames: experiment.report.redactHeaders });
 }

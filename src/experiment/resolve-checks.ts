@@ -1,20 +1,18 @@
 /** checks: exactly one kind each, references to phases, windows inside phases, default names. */
-import type { CheckSpec, ResolvedCheck, ResolvedPhase, ResolvedTarget, Scope } from './resolved.ts';
-import { CHECK_KINDS } from './schema.ts';
+import type { CheckResolveEnv } from '../checks/check-kind.ts';
+import { checkKinds } from '../plugins/registry.ts';
+import type { ResolvedCheck, ResolvedPhase, ResolvedTarget, Scope } from './resolved.ts';
 import { formatDuration } from './duration.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { checkSelector } from './resolve-phases.ts';
-import { isMultiple, isRecord, list, type ResolveContext } from './resolve-context.ts';
+import { isMultiple, list, type ResolveContext } from './resolve-context.ts';
+import type { FieldPath } from './yaml-source.ts';
 import type { CheckEntrySpec } from './spec.ts';
 
 const DEFAULT_MIN_SAMPLES = 20;
-const SHARE_SUM_TOLERANCE = 0.001;
 
 interface Env {
   readonly ctx: ResolveContext;
   readonly phases: readonly ResolvedPhase[];
-  readonly target: ResolvedTarget;
-  readonly servedBy: string | undefined;
 }
 
 export function resolveChecks(
@@ -24,7 +22,15 @@ export function resolveChecks(
   target: ResolvedTarget,
   servedBy: string | undefined,
 ): ResolvedCheck[] {
-  const env: Env = { ctx, phases, target, servedBy };
+  const env: CheckResolveEnv = {
+    ctx,
+    phases,
+    target,
+    servedBy,
+    findPhase: (path, name) => findPhase({ ctx, phases }, path, name),
+    resolveScope: (path, spec) => resolveScope({ ctx, phases }, path, spec),
+  };
+  const kinds = checkKinds();
   const checks: ResolvedCheck[] = [];
   const explicitNames = new Map<string, number>();
   const usedNames = new Set<string>();
@@ -32,17 +38,18 @@ export function resolveChecks(
   list(specs).forEach((entry, index) =>
     ctx.guard(() => {
       const path = ['checks', index];
-      const kinds = CHECK_KINDS.filter((kind) => entry[kind] !== undefined);
-      if (kinds.length === 0) return void ctx.error(path, `a check needs one of: ${CHECK_KINDS.join(', ')}`);
-      if (kinds.length > 1) return void ctx.error([...path, kinds[1]!], `a check has exactly one kind; "${kinds[0]}" and "${kinds[1]}" go in separate list items`, 'key');
-      const spec = resolveSpec(env, [...path, kinds[0]!], kinds[0]!, entry);
+      const present = kinds.filter((kind) => entry[kind.key] !== undefined);
+      if (present.length === 0) return void ctx.error(path, `a check needs one of: ${kinds.map((kind) => kind.key).join(', ')}`);
+      if (present.length > 1) return void ctx.error([...path, present[1]!.key], `a check has exactly one kind; "${present[0]!.key}" and "${present[1]!.key}" go in separate list items`, 'key');
+      const kind = present[0]!;
+      const spec = kind.resolve(env, [...path, kind.key], entry[kind.key]);
       if (!spec) return;
       if (typeof entry.name === 'string') {
         const earlier = explicitNames.get(entry.name);
         if (earlier !== undefined) ctx.error([...path, 'name'], `duplicate check name "${entry.name}" (also checks[${earlier}])`);
         else explicitNames.set(entry.name, index);
       }
-      const check: ResolvedCheck = { name: entry.name ?? defaultName(spec), strict: entry.strict ?? true, minSamples: entry.minSamples ?? DEFAULT_MIN_SAMPLES, spec };
+      const check: ResolvedCheck = { name: entry.name ?? kind.defaultName(spec), strict: entry.strict ?? true, minSamples: entry.minSamples ?? DEFAULT_MIN_SAMPLES, spec };
       pending.push({ check, explicit: typeof entry.name === 'string' });
     }),
   );
@@ -60,80 +67,7 @@ export function resolveChecks(
   return checks;
 }
 
-function resolveSpec(env: Env, path: (string | number)[], kind: (typeof CHECK_KINDS)[number], entry: CheckEntrySpec): CheckSpec | undefined {
-  const { ctx } = env;
-  switch (kind) {
-    case 'successRatio': {
-      const s = entry.successRatio!;
-      const scope = resolveScope(env, path, s);
-      return scope && { kind, scope, min: s.min };
-    }
-    case 'failureRatio': {
-      const s = entry.failureRatio!;
-      const scope = resolveScope(env, path, s);
-      return scope && { kind, scope, max: s.max };
-    }
-    case 'latency': {
-      const s = entry.latency!;
-      const scope = resolveScope(env, path, s);
-      const maxMs = ctx.ms(s.max);
-      return scope && maxMs !== undefined ? { kind, scope, percentile: s.percentile, maxMs } : undefined;
-    }
-    case 'trafficSplit': {
-      const s = entry.trafficSplit!;
-      const scope = resolveScope(env, path, s);
-      if (!env.servedBy) ctx.error(path, 'trafficSplit needs load.servedBy (the response header that names the serving instance)', 'key');
-      if (isRecord(s.expect)) {
-        const sum = Object.values(s.expect).reduce<number>((acc, v) => acc + (typeof v === 'number' ? v : 0), 0);
-        if (Object.keys(s.expect).length === 0) ctx.error([...path, 'expect'], 'expect needs at least one served-by name and its share');
-        else if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) ctx.error([...path, 'expect'], `expected shares must sum to 1, got ${round(sum)}`);
-      }
-      return scope && { kind, scope, expect: { ...s.expect }, tolerance: s.tolerance };
-    }
-    case 'timeToFailover': {
-      const s = entry.timeToFailover!;
-      const phase = findPhase(env, [...path, 'phase'], s.phase);
-      const windowMs = ctx.bucketDuration([...path, 'window'], s.window, 'window');
-      if (phase && windowMs !== undefined && phase.durationMs > 0 && windowMs > phase.durationMs) {
-        ctx.error([...path, 'window'], `window ${formatDuration(windowMs)} is longer than phase "${phase.name}" (${formatDuration(phase.durationMs)})`);
-      }
-      const maxMs = ctx.ms(s.max);
-      return phase && windowMs !== undefined && maxMs !== undefined ? { kind, phase: phase.name, windowMs, threshold: s.threshold, maxMs } : undefined;
-    }
-    case 'timeToRecover': {
-      const s = entry.timeToRecover!;
-      const phase = findPhase(env, [...path, 'after'], s.after);
-      const windowMs = ctx.bucketDuration([...path, 'window'], s.window, 'window');
-      if (phase) {
-        const observedMs = totalMs(env.phases) - (phase.startMs + phase.durationMs);
-        if (observedMs <= 0) ctx.error([...path, 'after'], `"${phase.name}" is the last phase, so nothing is observed after it; add a recovery phase`);
-        else if (windowMs !== undefined && windowMs > observedMs) {
-          ctx.error([...path, 'window'], `window ${formatDuration(windowMs)} is longer than what follows "${phase.name}" (${formatDuration(observedMs)})`);
-        }
-      }
-      const maxMs = ctx.ms(s.max);
-      return phase && windowMs !== undefined && maxMs !== undefined ? { kind, after: phase.name, windowMs, threshold: s.threshold, maxMs } : undefined;
-    }
-    case 'podsReady': {
-      const s = entry.podsReady!;
-      if (!env.target.kubernetes) ctx.error(path, 'podsReady needs target.kubernetes', 'key');
-      checkSelector(ctx, [...path, 'selector'], s.selector);
-      const after = s.after === undefined ? undefined : findPhase(env, [...path, 'after'], s.after);
-      const withinMs = ctx.ms(s.within);
-      if (withinMs === undefined || (s.after !== undefined && !after)) return undefined;
-      return {
-        kind,
-        namespace: s.namespace ?? env.target.kubernetes?.namespace ?? 'default',
-        selector: s.selector,
-        count: s.count,
-        withinMs,
-        ...(after ? { after: after.name } : {}),
-      };
-    }
-  }
-}
-
-function resolveScope(env: Env, path: (string | number)[], spec: { phase: string; from?: string; to?: string }): Scope | undefined {
+function resolveScope(env: Env, path: FieldPath, spec: { phase: string; from?: string; to?: string }): Scope | undefined {
   const { ctx } = env;
   const phase = findPhase(env, [...path, 'phase'], spec.phase);
   const fromMs = spec.from === undefined ? undefined : ctx.ms(spec.from);
@@ -150,7 +84,7 @@ function resolveScope(env: Env, path: (string | number)[], spec: { phase: string
   return { phase: phase.name, ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) };
 }
 
-function findPhase(env: Env, path: (string | number)[], name: unknown): ResolvedPhase | undefined {
+function findPhase(env: Env, path: FieldPath, name: unknown): ResolvedPhase | undefined {
   if (typeof name !== 'string') return undefined;
   const phase = env.phases.find((p) => p.name === name);
   if (!phase) {
@@ -158,36 +92,4 @@ function findPhase(env: Env, path: (string | number)[], name: unknown): Resolved
     env.ctx.error(path, `no phase named "${name}"${didYouMean(name, names)}; phases: ${names.join(', ')}`);
   }
   return phase;
-}
-
-function totalMs(phases: readonly ResolvedPhase[]): number {
-  return phases.reduce((sum, p) => sum + p.durationMs, 0);
-}
-
-function defaultName(spec: CheckSpec): string {
-  const pct = (ratio: number) => `${round(ratio * 100)}%`;
-  const scope = (s: Scope) => {
-    const window = s.fromMs !== undefined || s.toMs !== undefined ? ` [${formatDuration(s.fromMs ?? 0)}, ${s.toMs !== undefined ? formatDuration(s.toMs) : 'end'})` : '';
-    return `in ${s.phase}${window}`;
-  };
-  switch (spec.kind) {
-    case 'successRatio':
-      return `success ratio ≥ ${pct(spec.min)} ${scope(spec.scope)}`;
-    case 'failureRatio':
-      return `failure ratio ≤ ${pct(spec.max)} ${scope(spec.scope)}`;
-    case 'latency':
-      return `${spec.percentile === 100 ? 'max' : `p${spec.percentile}`} latency ≤ ${formatDuration(spec.maxMs)} ${scope(spec.scope)}`;
-    case 'trafficSplit':
-      return `traffic split ${scope(spec.scope)}`;
-    case 'timeToFailover':
-      return `fails over within ${formatDuration(spec.maxMs)} in ${spec.phase}`;
-    case 'timeToRecover':
-      return `recovers within ${formatDuration(spec.maxMs)} after ${spec.after}`;
-    case 'podsReady':
-      return `${spec.count} pods ${spec.selector} ready within ${formatDuration(spec.withinMs)}${spec.after ? ` after ${spec.after}` : ''}`;
-  }
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -1,6 +1,7 @@
 /** Shared state and helpers of one resolution pass (spec → ResolvedExperiment): issue sink, paths, env, units. */
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { parseLabelSelector } from '../localcluster/api/label-selector.ts';
 import { durationToMs, formatDuration } from './duration.ts';
 import type { RawIssue } from './schema-validate.ts';
 import type { Anchor, FieldPath } from './yaml-source.ts';
@@ -98,4 +99,14 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function list<T>(value: readonly T[] | undefined): readonly T[] {
   return Array.isArray(value) ? value : [];
+}
+
+/** Reports a label selector that the API server would reject. */
+export function checkSelector(ctx: ResolveContext, path: FieldPath, selector: unknown): void {
+  if (typeof selector !== 'string') return;
+  try {
+    parseLabelSelector(selector);
+  } catch (error) {
+    ctx.error(path, `invalid label selector ${JSON.stringify(selector)}: ${(error as Error).message}`);
+  }
 }

@@ -7,7 +7,7 @@ import { resolvePhases } from './resolve-phases.ts';
 import { resolveChecks } from './resolve-checks.ts';
 import { maxPodsKilledOf, resolveGuardrails, resolveReport } from './resolve-settings.ts';
 import type { RawIssue } from './schema-validate.ts';
-import type { ExperimentSpec } from './spec.ts';
+import type { CheckEntrySpec, ExperimentSpec } from './spec.ts';
 
 export const DEFAULT_BUCKET_MS = 100;
 
@@ -35,7 +35,7 @@ export function resolveExperiment(input: ResolveInput): { experiment: ResolvedEx
   const load = ctx.section(undefined, () => resolveLoad(ctx, spec.load, [...new Set([...Object.keys(target.endpoints), ...endpointNamesWithErrors(spec)])]));
   const phases = ctx.section([], () => resolvePhases(ctx, spec.phases, target, maxPodsKilledOf(spec.guardrails)));
   const plannedMs = phases.reduce((sum, p) => sum + p.durationMs, 0);
-  const checks = ctx.section([], () => resolveChecks(ctx, spec.checks, phases, target, load?.servedByHeader));
+  const checks = ctx.section([], () => resolveChecks(ctx, spec.checks as readonly CheckEntrySpec[] | undefined, phases, target, load?.servedByHeader));
   const guardrails = ctx.section({ maxPodsKilled: 1, maxRunMs: plannedMs }, () => resolveGuardrails(ctx, spec.guardrails, plannedMs));
   const report = ctx.section({ formats: [], redactHeaders: [], secrets: [] }, () => resolveReport(ctx, spec.report));
   // A load section too malformed to resolve has schema issues, so this experiment is never returned.

@@ -3,6 +3,8 @@
  * user's YAML spec into this). Durations are milliseconds, rates requests per second, paths
  * absolute. Frozen after resolution. The spec type the user writes lives in spec.ts.
  */
+import type { CheckSpecBase } from '../checks/check-kind.ts';
+import type { FaultBase } from '../faults/fault-kind.ts';
 
 export interface ResolvedExperiment {
   readonly apiVersion: 'rebound.dev/v1';
@@ -134,45 +136,8 @@ export interface ResolvedPhase {
   readonly faults: readonly ResolvedFault[];
 }
 
-export type ResolvedFault = ToxicFault | ProxyDownFault | PodKillFault;
-
-interface FaultBase {
-  /** Stable id, e.g. `outage/0`, used in the journal, events and the result. */
-  readonly id: string;
-  readonly phase: string;
-}
-
-export interface ToxicFault extends FaultBase {
-  readonly kind: 'toxic';
-  readonly proxy: string;
-  readonly toxic: {
-    readonly type: 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data';
-    /** Default `rebound-<phase>-<index>` so that sweeps can recognise Rebound's toxics. */
-    readonly name: string;
-    readonly stream: 'upstream' | 'downstream';
-    readonly toxicity: number;
-    readonly attributes: Readonly<Record<string, number>>;
-  };
-}
-
-export interface ProxyDownFault extends FaultBase {
-  readonly kind: 'proxy-down';
-  readonly proxy: string;
-}
-
-export interface PodKillFault extends FaultBase {
-  readonly kind: 'pod-kill';
-  readonly namespace: string;
-  readonly selector: string;
-  /** Exactly one of count / percent. */
-  readonly count?: number;
-  readonly percent?: number;
-  readonly pick: 'random' | 'oldest';
-  /** Undefined = the pod's own terminationGracePeriodSeconds. 0 = forced. */
-  readonly gracePeriodSeconds?: number;
-  /** Repeat the kill this often within the phase. */
-  readonly everyMs?: number;
-}
+/** A fault as its kind resolved it (src/faults/<kind>-kind.ts defines the fields beyond these). */
+export type ResolvedFault = FaultBase;
 
 // ---------- checks ----------
 
@@ -183,6 +148,7 @@ export interface Scope {
   readonly toMs?: number;
 }
 
+/** The specs of the built-in check kinds (src/checks/<kind>.ts). */
 export type CheckSpec =
   | { readonly kind: 'successRatio'; readonly scope: Scope; readonly min: number }
   | { readonly kind: 'failureRatio'; readonly scope: Scope; readonly max: number }
@@ -194,15 +160,16 @@ export type CheckSpec =
   | { readonly kind: 'podsReady'; readonly namespace: string; readonly selector: string; readonly count: number; readonly withinMs: number; readonly after?: string }
   | { readonly kind: 'trafficSplit'; readonly scope: Scope; readonly expect: Readonly<Record<string, number>>; readonly tolerance: number };
 
-export type CheckKind = CheckSpec['kind'];
+/** The built-in check kinds' keys. */
+export type BuiltinCheckKey = CheckSpec['kind'];
 
-export interface ResolvedCheck {
+export interface ResolvedCheck<S extends CheckSpecBase = CheckSpecBase> {
   readonly name: string;
   /** Strict checks decide the exit code; advisory ones are reported only. */
   readonly strict: boolean;
   /** Below this many samples a ratio check is inconclusive, never passed. Default 20. */
   readonly minSamples: number;
-  readonly spec: CheckSpec;
+  readonly spec: S;
 }
 
 // ---------- guardrails and report ----------

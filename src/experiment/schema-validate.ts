@@ -1,6 +1,7 @@
 /** Structural validation with ajv against schema.ts, with ajv's errors turned into messages a user can act on. */
-import { Ajv, type ErrorObject } from 'ajv';
-import { ExperimentSchema } from './schema.ts';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { registryGeneration } from '../plugins/registry.ts';
+import { experimentSchema } from './schema.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type { Anchor, FieldPath } from './yaml-source.ts';
 
@@ -10,11 +11,20 @@ export interface RawIssue {
   readonly message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, keywords: ['patternErrorMessage'] });
-const validateSchema = ajv.compile(ExperimentSchema);
+let compiled: { generation: number; validate: ValidateFunction } | undefined;
+
+/** The validator of the schema with every kind registered now (compiled again after a registration). */
+function validator(): ValidateFunction {
+  if (compiled?.generation !== registryGeneration()) {
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, keywords: ['patternErrorMessage'] });
+    compiled = { generation: registryGeneration(), validate: ajv.compile(experimentSchema()) };
+  }
+  return compiled.validate;
+}
 
 /** Every structural problem of `value` (empty when it matches the schema). */
 export function schemaIssues(value: unknown): RawIssue[] {
+  const validateSchema = validator();
   if (validateSchema(value)) return [];
   return mapErrors(validateSchema.errors ?? []);
 }

@@ -1,27 +1,23 @@
 /**
  * The experiment format as a JSON Schema, built with TypeBox so that the TypeScript spec type
- * (spec.ts, `Static<typeof ExperimentSchema>`) is derived from it and cannot drift.
- * experiment.schema.json is this object serialised (see write-schema.ts; a test keeps them equal).
+ * (spec.ts, `Static<typeof ExperimentSchema>`) is derived from it and cannot drift. The fault and
+ * check entries are built from the registered kinds' own fragments (src/plugins/registry.ts).
+ * experiment.schema.json is the built-in kinds' schema serialised (see write-schema.ts; a test
+ * keeps them equal).
  *
  * Rules a JSON Schema cannot say well (mutual exclusions, references between fields, units) are
  * checked in resolve-*.ts. `patternErrorMessage` is the editor extension understood by
  * yaml-language-server; the loader uses it for its own messages too.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { DURATION_EXPECTED, DURATION_PATTERN, RATE_EXPECTED, RATE_PATTERN } from './duration.ts';
+import type { AnyCheckKind } from '../checks/check-kind.ts';
+import type { AnyFaultKind } from '../faults/fault-kind.ts';
+import { BUILTIN_CHECK_KINDS, BUILTIN_FAULT_KINDS, checkKinds, faultKinds, registryGeneration } from '../plugins/registry.ts';
+import { RATE_EXPECTED } from './duration.ts';
+import { DNS_LABEL, Duration, NonEmpty, Rate, Ratio, strict, StringMap } from './schema-parts.ts';
 
 export const SCHEMA_ID = 'https://rebound.dev/schemas/experiment-v1.json';
 
-const strict = { additionalProperties: false } as const;
-
-const Duration = (description: string) =>
-  Type.String({ pattern: DURATION_PATTERN, patternErrorMessage: DURATION_EXPECTED, description });
-const Rate = (description: string) => Type.String({ pattern: RATE_PATTERN, patternErrorMessage: RATE_EXPECTED, description });
-const Ratio = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
-const NonEmpty = (description: string) => Type.String({ minLength: 1, description });
-const StringMap = (description: string) => Type.Record(Type.String(), Type.String(), { description });
-
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const HOST_PORT = '(?:\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):\\d{1,5}';
 const SERVICE_REF = 'service/[a-z0-9]([-a-z0-9]*[a-z0-9])?:\\d{1,5}';
 
@@ -146,117 +142,33 @@ const Load = Type.Object(
   strict,
 );
 
-export const TOXIC_TYPES = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data'] as const;
+/** phases[].faults[]: exactly one key, one per registered fault kind. */
+function faultSchema(kinds: readonly AnyFaultKind[]): TSchema {
+  const properties: Record<string, TSchema> = {};
+  for (const kind of kinds) properties[kind.key] = Type.Optional(kind.schema);
+  return Type.Object(properties, { ...strict, description: `Exactly one of ${kinds.map((k) => k.key).join(', ')}.` });
+}
 
-const ToxiproxyFaultSpec = Type.Object(
-  {
-    proxy: NonEmpty('A proxy from target.toxiproxy.proxies.'),
-    down: Type.Optional(Type.Literal(true, { description: 'Disable the proxy for the phase (not with toxic).' })),
-    toxic: Type.Optional(Type.Union(TOXIC_TYPES.map((t) => Type.Literal(t)), { description: 'Toxic type (not with down).' })),
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0 }), { description: "Toxiproxy's attributes for the toxic type." })),
-    stream: Type.Optional(Type.Union([Type.Literal('upstream'), Type.Literal('downstream')], { description: 'Default downstream.' })),
-    toxicity: Type.Optional(Ratio('Probability the toxic applies to a connection (default 1).')),
-    name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+$', patternErrorMessage: "letters, digits, '.', '_' and '-'", description: 'Toxic name (default rebound-<phase>-<index>).' })),
-  },
-  strict,
-);
+const phaseSchema = (fault: TSchema) =>
+  Type.Object(
+    {
+      name: Type.String({ pattern: '^[A-Za-z0-9_-]+$', patternErrorMessage: "letters, digits, '_' and '-'", description: 'Unique phase name.' }),
+      duration: Duration('Phase length (a multiple of bucket).'),
+      faults: Type.Optional(Type.Array(fault, { description: 'Applied at phase start, reverted at phase end.' })),
+    },
+    strict,
+  );
 
-const PodKillSpec = Type.Object(
-  {
-    selector: NonEmpty('Label selector, e.g. app=payments-primary.'),
-    namespace: Type.Optional(Type.String({ pattern: DNS_LABEL, patternErrorMessage: 'a Kubernetes namespace name', description: 'Default target.kubernetes.namespace.' })),
-    count: Type.Optional(Type.Integer({ minimum: 1, description: 'Pods to kill (default 1; not with percent).' })),
-    percent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'Share of matching pods to kill, rounded up (not with count).' })),
-    pick: Type.Optional(Type.Union([Type.Literal('random'), Type.Literal('oldest')], { description: 'Which pods: random (default) or oldest.' })),
-    gracePeriod: Type.Optional(Duration("Grace period (default: the pod's own; 0s = forced).")),
-    every: Type.Optional(Duration('Repeat the kill this often within the phase.')),
-  },
-  strict,
-);
-
-const Fault = Type.Object(
-  { toxiproxy: Type.Optional(ToxiproxyFaultSpec), podKill: Type.Optional(PodKillSpec) },
-  { ...strict, description: 'Exactly one of toxiproxy or podKill.' },
-);
-
-const Phase = Type.Object(
-  {
-    name: Type.String({ pattern: '^[A-Za-z0-9_-]+$', patternErrorMessage: "letters, digits, '_' and '-'", description: 'Unique phase name.' }),
-    duration: Duration('Phase length (a multiple of bucket).'),
-    faults: Type.Optional(Type.Array(Fault, { description: 'Applied at phase start, reverted at phase end.' })),
-  },
-  strict,
-);
-
-const PhaseName = NonEmpty('A phase name.');
-const WindowFields = {
-  from: Type.Optional(Duration('Window start, as an offset into the phase.')),
-  to: Type.Optional(Duration('Window end, as an offset into the phase (default: phase end).')),
-};
-
-export const CHECK_KINDS = ['successRatio', 'failureRatio', 'timeToFailover', 'timeToRecover', 'latency', 'podsReady', 'trafficSplit'] as const;
-
-const Check = Type.Object(
-  {
+/** checks[]: common fields plus exactly one key, one per registered check kind. */
+function checkSchema(kinds: readonly AnyCheckKind[]): TSchema {
+  const properties: Record<string, TSchema> = {
     name: Type.Optional(NonEmpty('Check name (default derived from kind and phase).')),
     strict: Type.Optional(Type.Boolean({ description: 'Strict checks decide the exit code (default true).' })),
     minSamples: Type.Optional(Type.Integer({ minimum: 1, description: 'Fewer samples → inconclusive (default 20).' })),
-    successRatio: Type.Optional(Type.Object({ phase: PhaseName, min: Ratio('Lowest acceptable success ratio.'), ...WindowFields }, strict)),
-    failureRatio: Type.Optional(Type.Object({ phase: PhaseName, max: Ratio('Highest acceptable failure ratio.'), ...WindowFields }, strict)),
-    timeToFailover: Type.Optional(
-      Type.Object(
-        { phase: PhaseName, window: Duration('Sliding window width.'), threshold: Ratio('Success ratio every window must reach.'), max: Duration('Longest acceptable time to fail over.') },
-        strict,
-      ),
-    ),
-    timeToRecover: Type.Optional(
-      Type.Object(
-        { after: PhaseName, window: Duration('Sliding window width.'), threshold: Ratio('Success ratio every window must reach.'), max: Duration('Longest acceptable time to recover.') },
-        strict,
-      ),
-    ),
-    latency: Type.Optional(
-      Type.Object(
-        {
-          phase: PhaseName,
-          percentile: Type.Number({
-            exclusiveMinimum: 0,
-            maximum: 100,
-            patternErrorMessage: 'a percentile in (0, 100] such as 99 or 99.9',
-            description: 'Any percentile in (0, 100], e.g. 50, 99, 99.9; 100 is the maximum.',
-          }),
-          max: Duration('Highest acceptable latency (from the scheduled time).'),
-          ...WindowFields,
-        },
-        strict,
-      ),
-    ),
-    podsReady: Type.Optional(
-      Type.Object(
-        {
-          selector: NonEmpty('Label selector.'),
-          namespace: Type.Optional(Type.String({ pattern: DNS_LABEL, patternErrorMessage: 'a Kubernetes namespace name' })),
-          count: Type.Integer({ minimum: 0, description: 'Ready pods expected.' }),
-          within: Duration('Deadline, from each pod kill of `after` (or from run start).'),
-          after: Type.Optional(PhaseName),
-        },
-        strict,
-      ),
-    ),
-    trafficSplit: Type.Optional(
-      Type.Object(
-        {
-          phase: PhaseName,
-          expect: Type.Record(Type.String(), Ratio('Expected share.'), { description: 'Served-by prefix → expected share (sums to 1).' }),
-          tolerance: Ratio('Allowed absolute deviation per share.'),
-          ...WindowFields,
-        },
-        strict,
-      ),
-    ),
-  },
-  { ...strict, description: 'Exactly one check kind key.' },
-);
+  };
+  for (const kind of kinds) properties[kind.key] = Type.Optional(kind.schema);
+  return Type.Object(properties, { ...strict, description: 'Exactly one check kind key.' });
+}
 
 const Guardrails = Type.Object(
   {
@@ -284,23 +196,35 @@ const Report = Type.Object(
   strict,
 );
 
-export const ExperimentSchema = Type.Object(
-  {
-    apiVersion: Type.Literal('rebound.dev/v1'),
-    kind: Type.Literal('Experiment'),
-    metadata: Metadata,
-    target: Target,
-    load: Load,
-    phases: Type.Array(Phase, { minItems: 1 }),
-    checks: Type.Optional(Type.Array(Check)),
-    guardrails: Type.Optional(Guardrails),
-    report: Type.Optional(Report),
-    bucket: Type.Optional(Duration('Timeline bucket width (default 100ms); phase durations must be multiples of it.')),
-  },
-  { ...strict, $id: SCHEMA_ID, title: 'Rebound experiment', description: 'A chaos experiment: target, load, phases with faults, checks.' },
-);
+const experimentSchemaOf = (faults: readonly AnyFaultKind[], checks: readonly AnyCheckKind[]) =>
+  Type.Object(
+    {
+      apiVersion: Type.Literal('rebound.dev/v1'),
+      kind: Type.Literal('Experiment'),
+      metadata: Metadata,
+      target: Target,
+      load: Load,
+      phases: Type.Array(phaseSchema(faultSchema(faults)), { minItems: 1 }),
+      checks: Type.Optional(Type.Array(checkSchema(checks))),
+      guardrails: Type.Optional(Guardrails),
+      report: Type.Optional(Report),
+      bucket: Type.Optional(Duration('Timeline bucket width (default 100ms); phase durations must be multiples of it.')),
+    },
+    { ...strict, $id: SCHEMA_ID, title: 'Rebound experiment', description: 'A chaos experiment: target, load, phases with faults, checks.' },
+  );
+
+/** The schema with the built-in kinds: the shape spec.ts derives its types from. */
+export const ExperimentSchema = experimentSchemaOf(BUILTIN_FAULT_KINDS, BUILTIN_CHECK_KINDS);
+
+let current: { generation: number; schema: TSchema } | undefined;
+
+/** The schema with every kind registered now. */
+export function experimentSchema(): TSchema {
+  if (current?.generation !== registryGeneration()) current = { generation: registryGeneration(), schema: experimentSchemaOf(faultKinds(), checkKinds()) };
+  return current.schema;
+}
 
 /** The schema as plain JSON (TypeBox's symbol keys dropped), as written to experiment.schema.json. */
-export function experimentJsonSchema(): Record<string, unknown> {
-  return { $schema: 'http://json-schema.org/draft-07/schema#', ...(JSON.parse(JSON.stringify(ExperimentSchema as TSchema)) as Record<string, unknown>) };
+export function experimentJsonSchema(schema: TSchema = ExperimentSchema): Record<string, unknown> {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>) };
 }

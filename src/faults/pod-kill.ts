@@ -1,16 +1,19 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { PodKillFault } from '../experiment/resolved.ts';
 import type { PodKillRecord } from '../result/result.ts';
-import { InfraError, ReboundError } from '../errors.ts';
-import type { FaultContext, FaultInjector, Revert } from './fault-injector.ts';
+import { GuardrailError, InfraError } from '../errors.ts';
+import type { FaultContext, FaultInjector, FaultPreflight, Revert } from './fault-kind.ts';
+import type { PodKillFault, PodKillRevertRecord } from './pod-kill-kind.ts';
 import type { KubeAccess } from './kube.ts';
 import { describeKubeError } from './kube-errors.ts';
 import { labelString } from './pod-labels.ts';
 import type { PodWatch } from './pod-watch.ts';
 
 /** A kill was refused because it would exceed guardrails.maxPodsKilled. */
-export class PodKillBudgetExceeded extends ReboundError {
+export class PodKillBudgetExceeded extends GuardrailError {
   override readonly name: string = 'PodKillBudgetExceeded';
+  constructor(message: string) {
+    super(message, 'maxPodsKilled');
+  }
 }
 
 /** The blast-radius cap shared by every pod kill of a run. */
@@ -53,6 +56,12 @@ export function killCount(fault: Pick<PodKillFault, 'count' | 'percent'>, availa
   return Math.max(0, Math.min(wanted, available));
 }
 
+/** How many times a fault kills within its phase (1, or repeated every `everyMs`). */
+export function killRounds(fault: Pick<PodKillFault, 'id' | 'everyMs'>, phaseDurationMs: number): number {
+  if (!fault.everyMs) return 1;
+  return 1 + Math.max(0, Math.ceil(phaseDurationMs / fault.everyMs) - 1);
+}
+
 /** Chooses the victims: the oldest first, or a random sample. */
 export function pickPods(pods: readonly V1Pod[], count: number, pick: 'random' | 'oldest', random: () => number = Math.random): V1Pod[] {
   const candidates = [...pods];
@@ -77,25 +86,29 @@ function created(pod: V1Pod): number {
  * touch), with its grace period; `everyMs` repeats the kill until the phase ends (the revert
  * stops the repetition; a kill cannot be undone).
  */
-export class PodKillInjector implements FaultInjector<PodKillFault> {
-  readonly kind = 'pod-kill' as const;
+export class PodKillInjector implements FaultInjector<PodKillFault, PodKillRevertRecord> {
   private readonly repeats = new Map<string, NodeJS.Timeout>();
   private readonly stoppedFaults = new Set<string>();
   private readonly ownRecords = new Map<string, PodKillRecord[]>();
 
   constructor(private readonly options: PodKillOptions) {}
 
-  describe(fault: PodKillFault): { target: string; description: string } {
-    const how = fault.count !== undefined ? `${fault.count} pod(s)` : `${fault.percent}% of pods`;
-    const grace = fault.gracePeriodSeconds === undefined ? '' : fault.gracePeriodSeconds === 0 ? ', forced' : `, grace ${fault.gracePeriodSeconds}s`;
-    const every = fault.everyMs ? `, every ${fault.everyMs / 1000}s` : '';
+  async preflight(fault: PodKillFault, phaseMs: number): Promise<FaultPreflight> {
+    const pods = await this.candidates(fault);
+    if (pods.length === 0) return { touches: [], problems: [`fault ${fault.id}: no pod matches selector ${fault.selector} in namespace ${fault.namespace}`] };
+    const perKill = killCount(fault, pods.length);
+    const kills = killRounds(fault, phaseMs);
+    const matching = pods.map((pod) => pod.metadata?.name ?? '?');
+    const wouldPick = fault.pick === 'oldest' ? pickPods(pods, perKill, 'oldest').map((pod) => pod.metadata?.name ?? '?') : undefined;
     return {
-      target: `pods ${fault.selector} in ${fault.namespace}`,
-      description: `kill ${how} (${fault.pick}${grace}${every}) matching ${fault.selector} in ${fault.namespace}`,
+      touches: [`pods matching now: ${matching.join(', ')}`, `kills ${perKill} pod(s) ${kills === 1 ? 'once' : `${kills} times`}${wouldPick ? `; would pick ${wouldPick.join(', ')}` : ''}`],
+      problems: [],
+      podKills: perKill * kills,
+      details: { pods: { matching, perKill, kills, ...(wouldPick ? { wouldPick } : {}) } },
     };
   }
 
-  plan(fault: PodKillFault): Revert {
+  async plan(fault: PodKillFault): Promise<Revert<PodKillRevertRecord>> {
     return {
       record: { kind: 'pod-kill', namespace: fault.namespace, selector: fault.selector },
       run: async () => {
@@ -116,6 +129,10 @@ export class PodKillInjector implements FaultInjector<PodKillFault> {
   /** Pods killed by a fault so far, with replacement times from the watch when it runs. */
   records(faultId: string): PodKillRecord[] {
     return this.ownRecords.get(faultId)?.map((record) => ({ ...record })) ?? [];
+  }
+
+  resultFields(fault: PodKillFault): { pods: PodKillRecord[] } {
+    return { pods: this.records(fault.id) };
   }
 
   /** The pods a kill would touch now (for --dry-run and preflight). */

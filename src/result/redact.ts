@@ -137,3 +137,9 @@ function redactValue(value: unknown, redactor: Redactor): unknown {
 export function redactResult(result: Result, options: { secrets: readonly string[]; headerNames: readonly string[] }): Result {
   return redactValue(result, createRedactor(options)) as Result;
 }
+
+/** Redacts any JSON-shaped value (a live event, a note) the way redactResult redacts the result. */
+export function createValueRedactor(options: RedactOptions): <T>(value: T) => T {
+  const redactor = createRedactor(options);
+  return <T>(value: T) => redactValue(value, redactor) as T;
+}

@@ -6,7 +6,6 @@
 import type { FailureKind } from '../load/sample.ts';
 import type { BucketSnapshot, LatencySummary } from '../timeline/timeline.ts';
 import type { RunEvent } from '../timeline/events.ts';
-import type { CheckKind } from '../experiment/resolved.ts';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -127,7 +126,8 @@ export interface PhaseResult {
 
 export interface FaultResult {
   readonly id: string;
-  readonly kind: 'toxic' | 'proxy-down' | 'pod-kill';
+  /** One of the registered fault kinds' `kinds` (src/plugins/registry.ts). */
+  readonly kind: string;
   readonly phase: string;
   /** What it touched: `proxy payments-primary`, `pods app=payments in shop`. */
   readonly target: string;
@@ -155,7 +155,8 @@ export interface PodKillRecord {
 
 export interface CheckResult {
   readonly name: string;
-  readonly kind: CheckKind;
+  /** A registered check kind's key (src/plugins/registry.ts). */
+  readonly kind: string;
   readonly strict: boolean;
   readonly verdict: CheckVerdict;
   /** One sentence a release manager can read: `99.6% ≥ 99% (n=4012)`. */

@@ -4,6 +4,7 @@
  * recorded goes to `result.harness`; when it exceeds the bounds below the run's verdict becomes
  * `inconclusive` (see applyHarnessVerdict for exactly when).
  */
+import { checkKindOf } from '../plugins/registry.ts';
 import { createHistogram, monitorEventLoopDelay, type IntervalHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { CheckResult, HarnessInfo, Verdict } from '../result/result.ts';
 import type { Sample } from '../load/sample.ts';
@@ -135,28 +136,7 @@ export function failuresNotFromTiming(checks: readonly CheckResult[]): CheckResu
 }
 
 function timingExplains(check: CheckResult): boolean {
-  switch (check.kind) {
-    case 'latency':
-    case 'timeToFailover':
-    case 'timeToRecover':
-    case 'podsReady':
-      return true;
-    case 'trafficSplit':
-      return false;
-    case 'successRatio':
-    case 'failureRatio': {
-      const n = check.n ?? 0;
-      const observed = check.observed as { successes?: unknown; failures?: unknown; failuresByKind?: Record<string, number> };
-      if (n <= 0 || typeof observed.successes !== 'number' || typeof observed.failures !== 'number') return true;
-      const timing = (observed.failuresByKind?.timeout ?? 0) + (observed.failuresByKind?.dropped ?? 0);
-      if (check.kind === 'successRatio') {
-        const min = check.expected.min;
-        return typeof min !== 'number' || (observed.successes + timing) / n >= min;
-      }
-      const max = check.expected.max;
-      return typeof max !== 'number' || (observed.failures - timing) / n <= max;
-    }
-  }
+  return checkKindOf(check.kind)?.explainedBySlowHarness?.(check) ?? false;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { RevertRecord } from '../faults/fault-injector.ts';
+import type { RevertRecord } from '../faults/fault-kind.ts';
 import { ReboundError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { isSameProcessAlive, processStartTime } from './process-identity.ts';
@@ -118,6 +118,7 @@ export class Journal {
   private entries: JournalEntry[] = [];
   private infrastructure: JournalInfrastructure = {};
   private writing: Promise<void> = Promise.resolve();
+  private wrote = false;
 
   constructor(path: string, private readonly experiment: string, private readonly startedAt = new Date().toISOString()) {
     this.path = resolve(path);
@@ -125,6 +126,15 @@ export class Journal {
 
   list(): readonly JournalEntry[] {
     return this.entries;
+  }
+
+  /** True once anything was written: the file exists until close(). */
+  get written(): boolean {
+    return this.wrote;
+  }
+
+  infrastructureSnapshot(): JournalInfrastructure {
+    return this.infrastructure;
   }
 
   async add(faultId: string, description: string, record: RevertRecord): Promise<void> {
@@ -176,6 +186,7 @@ export class Journal {
   }
 
   private flush(): Promise<void> {
+    this.wrote = true;
     const document: JournalDocument = {
       version: JOURNAL_VERSION,
       pid: process.pid,

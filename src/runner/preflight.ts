@@ -2,22 +2,23 @@
  * Preflight: everything that can be known before the first fault. Problems stop the run with a
  * PreflightError (exit 4); the plan lists what each fault would touch (printed by --dry-run).
  */
-import type { PodKillFault, ResolvedExperiment, ResolvedFault } from '../experiment/resolved.ts';
-import { PreflightError, UsageError } from '../errors.ts';
-import { killCount, pickPods, type PodKillInjector } from '../faults/pod-kill.ts';
+import type { ResolvedExperiment, ResolvedFault } from '../experiment/resolved.ts';
+import { PreflightError } from '../errors.ts';
+import type { FaultInjector } from '../faults/fault-kind.ts';
+import { checkKindOf } from '../plugins/registry.ts';
 import type { OpenTarget, ResolvedReference } from './target.ts';
 import { connectableListen } from './addresses.ts';
 
 export interface FaultPlan {
   readonly id: string;
   readonly phase: string;
-  readonly kind: ResolvedFault['kind'];
+  readonly kind: string;
   readonly target: string;
   readonly description: string;
-  /** Toxiproxy faults: the proxy with its listen and upstream. */
-  readonly proxy?: { readonly name: string; readonly listen: string; readonly upstream: string };
-  /** Pod kills: the pods matching now, and how many one kill takes. */
-  readonly pods?: { readonly matching: readonly string[]; readonly perKill: number; readonly kills: number; readonly wouldPick?: readonly string[] };
+  /** What it would touch now, one plan line each (proxies, pods matching, …). */
+  readonly touches: readonly string[];
+  /** The kind's details (e.g. `proxy`, `pods`). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 export interface RunPlan {
@@ -37,71 +38,33 @@ export interface RunPlan {
 
 export interface PreflightDeps {
   readonly describe: (fault: ResolvedFault) => { target: string; description: string };
-  readonly podKill?: PodKillInjector;
+  readonly injectorFor: (fault: ResolvedFault) => FaultInjector;
+  readonly signal: AbortSignal;
   /** Probe an endpoint; resolves when any HTTP answer arrives. */
   readonly probe?: (url: string) => Promise<void>;
-}
-
-/** How many times a fault kills within its phase (1, or repeated every `everyMs`). */
-export function killRounds(fault: PodKillFault, phaseDurationMs: number): number {
-  if (!fault.everyMs) return 1;
-  return 1 + Math.max(0, Math.ceil(phaseDurationMs / fault.everyMs) - 1);
 }
 
 export async function preflight(experiment: ResolvedExperiment, target: OpenTarget, deps: PreflightDeps): Promise<RunPlan> {
   const problems: string[] = [];
   const faults: FaultPlan[] = [];
-  const proxies = new Map<string, { name: string; listen: string; upstream: string; toxics: readonly { name: string }[] }>();
-  if (target.toxiproxy) {
-    for (const proxy of await target.toxiproxy.client.listProxies()) proxies.set(proxy.name, proxy);
-    for (const planned of target.toxiproxy.wouldCreate) proxies.set(planned.name, { ...planned, toxics: [] });
-  }
-  const notYetListening = new Set(target.toxiproxy?.wouldCreate.map((planned) => connectableListen(planned.listen)) ?? []);
   let plannedKills = 0;
-
   for (const phase of experiment.phases) {
     for (const fault of phase.faults) {
-      const { target: what, description } = deps.describe(fault);
-      if (fault.kind === 'toxic' || fault.kind === 'proxy-down') {
-        if (!target.toxiproxy) throw new UsageError(`phases.${phase.name}: fault ${fault.id} needs target.toxiproxy`);
-        const proxy = proxies.get(fault.proxy);
-        if (!proxy) {
-          problems.push(`fault ${fault.id}: proxy ${fault.proxy} does not exist on ${target.toxiproxy.url} (known: ${[...proxies.keys()].join(', ') || 'none'})`);
-          continue;
-        }
-        if (fault.kind === 'toxic' && proxy.toxics.some((toxic: { name: string }) => toxic.name === fault.toxic.name)) {
-          problems.push(`fault ${fault.id}: proxy ${fault.proxy} already has a toxic named ${fault.toxic.name} (left by someone else? remove it, or run 'rebound cleanup')`);
-        }
-        faults.push({ id: fault.id, phase: phase.name, kind: fault.kind, target: what, description, proxy: { name: proxy.name, listen: proxy.listen, upstream: proxy.upstream } });
-        continue;
-      }
-      if (!deps.podKill || !target.kube) throw new UsageError(`phases.${phase.name}: fault ${fault.id} (podKill) needs target.kubernetes`);
-      const pods = await deps.podKill.candidates(fault);
-      if (pods.length === 0) {
-        problems.push(`fault ${fault.id}: no pod matches selector ${fault.selector} in namespace ${fault.namespace}`);
-        continue;
-      }
-      const perKill = killCount(fault, pods.length);
-      const kills = killRounds(fault, phase.durationMs);
-      plannedKills += perKill * kills;
-      faults.push({
-        id: fault.id,
-        phase: phase.name,
-        kind: fault.kind,
-        target: what,
-        description,
-        pods: {
-          matching: pods.map((pod) => pod.metadata?.name ?? '?'),
-          perKill,
-          kills,
-          ...(fault.pick === 'oldest' ? { wouldPick: pickPods(pods, perKill, 'oldest').map((pod) => pod.metadata?.name ?? '?') } : {}),
-        },
-      });
+      const found = await deps.injectorFor(fault).preflight(fault, phase.durationMs);
+      problems.push(...found.problems);
+      if (found.problems.length > 0) continue;
+      plannedKills += found.podKills ?? 0;
+      faults.push({ id: fault.id, phase: phase.name, kind: fault.kind, ...deps.describe(fault), touches: found.touches, ...(found.details ? { details: found.details } : {}) });
     }
   }
   if (plannedKills > experiment.guardrails.maxPodsKilled) {
     problems.push(`the phases would kill up to ${plannedKills} pods but guardrails.maxPodsKilled is ${experiment.guardrails.maxPodsKilled}`);
   }
+  for (const check of experiment.checks) {
+    const found = (await checkKindOf(check.spec.kind)?.preflight?.(check, { target, signal: deps.signal })) ?? [];
+    problems.push(...found.map((problem) => `check "${check.name}": ${problem}`));
+  }
+  const notYetListening = new Set(target.toxiproxy?.wouldCreate.map((planned) => connectableListen(planned.listen)) ?? []);
   const probe = deps.probe ?? probeHttp;
   const skipped: string[] = [];
   for (const [name, url] of Object.entries(target.endpoints)) {
@@ -177,11 +140,7 @@ export function formatPlan(plan: RunPlan): string {
   if (plan.faults.length === 0) lines.push('  no faults');
   for (const fault of plan.faults) {
     lines.push(`  [${fault.phase}] ${fault.id}: ${fault.description}`);
-    if (fault.proxy) lines.push(`      touches proxy ${fault.proxy.name} (listen ${fault.proxy.listen} → upstream ${fault.proxy.upstream})`);
-    if (fault.pods) {
-      lines.push(`      pods matching now: ${fault.pods.matching.join(', ')}`);
-      lines.push(`      kills ${fault.pods.perKill} pod(s) ${fault.pods.kills === 1 ? 'once' : `${fault.pods.kills} times`}${fault.pods.wouldPick ? `; would pick ${fault.pods.wouldPick.join(', ')}` : ''}`);
-    }
+    for (const line of fault.touches) lines.push(`      ${line}`);
   }
   return `${lines.join('\n')}\n`;
 }

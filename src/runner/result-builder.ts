@@ -1,14 +1,12 @@
 /** Assembling the Result document (src/result/result.ts) from what the run recorded. */
 import { hostname } from 'node:os';
-import type { RateProfile, ResolvedExperiment, ResolvedFault } from '../experiment/resolved.ts';
+import type { RateProfile, ResolvedExperiment } from '../experiment/resolved.ts';
 import type { LoadSummary } from '../load/load-driver.ts';
 import {
   RESULT_SCHEMA_VERSION,
   type EnvironmentInfo,
-  type FaultResult,
   type LoadInfo,
   type PhaseResult,
-  type PodKillRecord,
   type Result,
 } from '../result/result.ts';
 import type { Timeline } from '../timeline/timeline.ts';
@@ -23,23 +21,12 @@ export interface PhaseRecord {
   endedMs?: number;
 }
 
-export interface FaultRecord {
-  readonly fault: ResolvedFault;
-  readonly target: string;
-  readonly description: string;
-  appliedMs?: number;
-  revertedMs?: number;
-  applyError?: string;
-  revertError?: string;
-  pods?: readonly PodKillRecord[];
-}
-
 export function describeRate(rate: RateProfile): string {
   if (rate.kind === 'constant') return `${rate.perSecond}/s`;
   return `ramp from ${rate.startPerSecond}/s: ${rate.stages.map((stage) => `${stage.target}/s over ${stage.durationMs / 1000}s`).join(', ')}`;
 }
 
-export function buildPhaseResults(phases: readonly PhaseRecord[], faults: readonly FaultRecord[], timeline: Timeline, toIso: (ms: number) => string): PhaseResult[] {
+export function buildPhaseResults(phases: readonly PhaseRecord[], experiment: ResolvedExperiment, timeline: Timeline, toIso: (ms: number) => string): PhaseResult[] {
   return phases
     .filter((phase) => phase.startedMs !== undefined)
     .map((phase) => {
@@ -59,24 +46,9 @@ export function buildPhaseResults(phases: readonly PhaseRecord[], faults: readon
         successRatio: summary.total > 0 ? summary.successes / summary.total : null,
         latency: summary.latency,
         servedBy: summary.servedBy,
-        faults: faults.filter((record) => record.fault.phase === phase.name).map((record) => record.fault.id),
+        faults: experiment.phases.find((planned) => planned.name === phase.name)?.faults.map((fault) => fault.id) ?? [],
       };
     });
-}
-
-export function buildFaultResults(faults: readonly FaultRecord[], toIso: (ms: number) => string): FaultResult[] {
-  return faults.map((record) => ({
-    id: record.fault.id,
-    kind: record.fault.kind,
-    phase: record.fault.phase,
-    target: record.target,
-    description: record.description,
-    ...(record.appliedMs !== undefined ? { appliedMs: record.appliedMs, appliedAt: toIso(record.appliedMs) } : {}),
-    ...(record.revertedMs !== undefined ? { revertedMs: record.revertedMs, revertedAt: toIso(record.revertedMs) } : {}),
-    ...(record.applyError !== undefined ? { applyError: record.applyError } : {}),
-    ...(record.revertError !== undefined ? { revertError: record.revertError } : {}),
-    ...(record.pods !== undefined ? { pods: record.pods } : {}),
-  }));
 }
 
 export function buildLoadInfo(experiment: ResolvedExperiment, summary: LoadSummary | undefined, total: number, loadDurationMs: number, driverName: string): LoadInfo {

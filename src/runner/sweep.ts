@@ -2,9 +2,10 @@
  * Reverts what a journal lists: used before a run (faults an earlier crashed run left) and by
  * `rebound cleanup`. Never throws for one failed revert: every entry is attempted and reported.
  */
-import type { RevertRecord } from '../faults/fault-injector.ts';
+import type { RevertRecord, SweepOutcome } from '../faults/fault-kind.ts';
 import { ToxiproxyClient } from '../faults/toxiproxy-client.ts';
-import { isJournalOwnerAlive, JournalError, readJournal, type JournalDocument, type JournalProxy } from './journal.ts';
+import { faultKindOf } from '../plugins/registry.ts';
+import { isJournalOwnerAlive, JournalError, readJournal, type JournalDocument, type JournalInfrastructure, type JournalProxy } from './journal.ts';
 import { killProcessGroup } from './process-groups.ts';
 import { processStartTime } from './process-identity.ts';
 import { existsSync } from 'node:fs';
@@ -28,32 +29,13 @@ export interface SweepReport {
 }
 
 export function describeRecord(record: RevertRecord): string {
-  switch (record.kind) {
-    case 'toxic':
-      return `toxic ${record.toxic} on proxy ${record.proxy} at ${record.toxiproxyUrl}`;
-    case 'proxy-down':
-      return `proxy ${record.proxy} down at ${record.toxiproxyUrl}`;
-    case 'pod-kill':
-      return `pod kill ${record.selector} in ${record.namespace}`;
-  }
+  return faultKindOf(record.kind)?.describeRecord(record) ?? `${record.kind} (no fault kind ${record.kind} is registered)`;
 }
 
-export async function revertRecord(record: RevertRecord): Promise<'reverted' | 'already-reverted' | 'not-revertible'> {
-  switch (record.kind) {
-    case 'toxic': {
-      const outcome = await new ToxiproxyClient(record.toxiproxyUrl).removeToxic(record.proxy, record.toxic);
-      return outcome === 'removed' ? 'reverted' : 'already-reverted';
-    }
-    case 'proxy-down': {
-      const client = new ToxiproxyClient(record.toxiproxyUrl);
-      const proxy = await client.findProxy(record.proxy);
-      if (!proxy || proxy.enabled) return 'already-reverted';
-      await client.setEnabled(record.proxy, true);
-      return 'reverted';
-    }
-    case 'pod-kill':
-      return 'not-revertible';
-  }
+export async function revertRecord(record: RevertRecord, infrastructure: JournalInfrastructure = {}): Promise<SweepOutcome> {
+  const kind = faultKindOf(record.kind);
+  if (!kind) throw new Error(`no fault kind ${record.kind} is registered in this Rebound; revert it by hand`);
+  return kind.revertRecord(record, infrastructure);
 }
 
 export async function sweepJournal(path: string): Promise<SweepReport> {
@@ -83,7 +65,6 @@ function killJournaledGroup(pgid: number, startTime: string | undefined): 'kille
 
 async function sweepDocument(journal: JournalDocument): Promise<SweepAction[]> {
   const actions: SweepAction[] = [];
-  const embedded = journal.infrastructure.embeddedToxiproxyUrl;
   // First the processes that hosted the embedded Toxiproxy and the local plane: after this the
   // embedded Toxiproxy's faults are gone with them for certain.
   for (const host of journal.infrastructure.processes ?? []) {
@@ -98,14 +79,9 @@ async function sweepDocument(journal: JournalDocument): Promise<SweepAction[]> {
   // LIFO, as the run itself would have done.
   for (const entry of [...journal.entries].reverse()) {
     const what = `${entry.faultId}: ${describeRecord(entry.record)}`;
-    if ('toxiproxyUrl' in entry.record && entry.record.toxiproxyUrl === embedded) {
-      // The embedded server lived in the dead run's process and died with it. Never contact its
-      // old address: another server may listen there now.
-      actions.push({ what, outcome: 'gone-with-run', detail: 'the embedded Toxiproxy stopped with the run' });
-      continue;
-    }
     try {
-      actions.push({ what, outcome: await revertRecord(entry.record) });
+      const outcome = await revertRecord(entry.record, journal.infrastructure);
+      actions.push({ what, outcome, ...(outcome === 'gone-with-run' ? { detail: 'the local infrastructure stopped with the run' } : {}) });
     } catch (error) {
       actions.push({ what, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     }

@@ -64,6 +64,8 @@ export interface OpenTargetOptions {
   /** Change nothing on an external Toxiproxy (missing proxies are only planned). */
   readonly dryRun?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** The run's abort signal: start-up stops waiting when it fires. */
+  readonly signal?: AbortSignal;
   /** Told as soon as local infrastructure is up, so that the journal can list it. */
   readonly onInfrastructure?: (info: { embeddedToxiproxyUrl?: string; localPlaneUrl?: string; localPlaneKubeconfig?: string }) => Promise<void>;
   /**

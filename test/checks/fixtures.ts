@@ -1,5 +1,5 @@
 /** Hand-built runs for check tests: a real Timeline fed with synthetic Samples, plus phases, faults, events. */
-import type { CheckContext } from '../../src/checks/check.ts';
+import type { CheckContext } from '../../src/checks/check-kind.ts';
 import type { CheckSpec, ResolvedCheck } from '../../src/experiment/resolved.ts';
 import type { FailureKind, Sample } from '../../src/load/sample.ts';
 import type { FaultResult, PhaseResult } from '../../src/result/result.ts';
@@ -65,7 +65,7 @@ export function fault(partial: Partial<FaultResult> & Pick<FaultResult, 'id' | '
 }
 
 export function context(timeline: Timeline, extra: Partial<CheckContext> = {}): CheckContext {
-  return { timeline, phases: THREE_PHASES, faults: [], events: [], loadEndMs: 30_000, ...extra };
+  return { timeline, phases: THREE_PHASES, faults: [], events: [], loadEndMs: 30_000, runStartEpochMs: 0, signal: new AbortController().signal, ...extra };
 }
 
 export function check<S extends CheckSpec>(spec: S, extra: Partial<ResolvedCheck> = {}): ResolvedCheck & { spec: S } {

@@ -6,10 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 import { ToxiproxyApiError, ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
-import { ToxicInjector } from '../../src/faults/toxiproxy-toxic.ts';
-import { ProxyDownInjector } from '../../src/faults/toxiproxy-down.ts';
-import type { FaultContext } from '../../src/faults/fault-injector.ts';
-import type { ProxyDownFault, ToxicFault } from '../../src/experiment/resolved.ts';
+import { toxiproxyFaultKind, toxiproxyInjector, type ProxyDownFault, type ToxicFault } from '../../src/faults/toxiproxy-kind.ts';
+import type { FaultContext } from '../../src/faults/fault-kind.ts';
 import { InfraError } from '../../src/errors.ts';
 import { Journal } from '../../src/runner/journal.ts';
 import { sweepJournal } from '../../src/runner/sweep.ts';
@@ -59,8 +57,8 @@ describe('faults/toxiproxy (against the embedded Toxiproxy through toxiproxy-nod
   });
 
   it('a toxic is added, slows traffic, and its revert removes it (twice is fine)', async () => {
-    const injector = new ToxicInjector(client);
-    const revert = injector.plan(toxicFault);
+    const injector = toxiproxyInjector(client);
+    const revert = await injector.plan(toxicFault);
     expect(revert.record).to.deep.equal({ kind: 'toxic', toxiproxyUrl: toxiproxy.url, proxy: 'svc', toxic: 'rebound_outage_0' });
     await injector.apply(toxicFault, context);
     expect((await client.findProxy('svc'))!.toxics.map((toxic) => toxic.name)).to.deep.equal(['rebound_outage_0']);
@@ -70,13 +68,13 @@ describe('faults/toxiproxy (against the embedded Toxiproxy through toxiproxy-nod
     await revert.run();
     await revert.run();
     expect((await client.findProxy('svc'))!.toxics).to.deep.equal([]);
-    expect(injector.describe(toxicFault).description).to.match(/latency latency=200 jitter=0 downstream on svc/);
+    expect(toxiproxyFaultKind.describe(toxicFault).description).to.match(/latency latency=200 jitter=0 downstream on svc/);
   });
 
   it('a proxy taken down refuses connections until reverted', async () => {
     const fault: ProxyDownFault = { id: 'outage/1', phase: 'outage', kind: 'proxy-down', proxy: 'svc' };
-    const injector = new ProxyDownInjector(client);
-    const revert = injector.plan(fault);
+    const injector = toxiproxyInjector(client);
+    const revert = await injector.plan(fault);
     await injector.apply(fault, context);
     expect((await client.findProxy('svc'))!.enabled).to.equal(false);
     let failed = false;
@@ -89,14 +87,14 @@ describe('faults/toxiproxy (against the embedded Toxiproxy through toxiproxy-nod
   });
 
   it('shows the server\'s error text, not "Request failed with status code N"', async () => {
-    const injector = new ToxicInjector(client);
+    const injector = toxiproxyInjector(client);
     const error = await expectRejection(injector.apply({ ...toxicFault, proxy: 'missing' }, context), ToxiproxyApiError, /proxy not found/);
     expect((error as ToxiproxyApiError).status).to.equal(404);
     await injector.apply(toxicFault, context);
     try {
       await expectRejection(injector.apply(toxicFault, context), ToxiproxyApiError, /toxic already exists/);
     } finally {
-      await injector.plan(toxicFault).run();
+      await (await injector.plan(toxicFault)).run();
     }
   });
 
@@ -110,12 +108,12 @@ describe('faults/toxiproxy (against the embedded Toxiproxy through toxiproxy-nod
     try {
       const path = join(dir, 'journal.json');
       const journal = new Journal(path, 'exp');
-      const toxic = new ToxicInjector(client);
-      const down = new ProxyDownInjector(client);
+      const toxic = toxiproxyInjector(client);
+      const down = toxiproxyInjector(client);
       const downFault: ProxyDownFault = { id: 'outage/1', phase: 'outage', kind: 'proxy-down', proxy: 'svc' };
-      await journal.add(toxicFault.id, 'toxic', toxic.plan(toxicFault).record);
+      await journal.add(toxicFault.id, 'toxic', (await toxic.plan(toxicFault)).record);
       await toxic.apply(toxicFault, context);
-      await journal.add(downFault.id, 'down', down.plan(downFault).record);
+      await journal.add(downFault.id, 'down', (await down.plan(downFault)).record);
       await down.apply(downFault, context);
       // Pretend the run died: its pid is no longer alive.
       const { readFile, writeFile } = await import('node:fs/promises');

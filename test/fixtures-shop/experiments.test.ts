@@ -5,7 +5,8 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadExperiment } from '../../src/experiment/index.ts';
-import type { ResolvedExperiment } from '../../src/experiment/resolved.ts';
+import type { CheckSpec, ResolvedExperiment } from '../../src/experiment/resolved.ts';
+import type { PodKillFault } from '../../src/faults/pod-kill-kind.ts';
 import { readManifests, byKind, containerEnv, experimentsDir } from './shop-manifests.ts';
 
 const SCHEMA_LINE = '# yaml-language-server: $schema=../src/experiment/experiment.schema.json';
@@ -64,14 +65,15 @@ describe('shipped experiments', () => {
       const e = loaded.get(f)!;
       expect(e.load.servedByHeader, f).to.be.oneOf(['x-payments-served-by', 'x-inventory-served-by']);
       for (const check of e.checks) {
-        if (check.spec.kind === 'trafficSplit') for (const key of Object.keys(check.spec.expect)) expect(names, `${f}: ${check.name}`).to.include(key);
-        if (check.spec.kind === 'podsReady') {
-          const app = check.spec.selector.replace(/^app=/, '');
-          expect(check.spec.count, f).to.equal(deployments.find((d) => d.metadata.name === app)?.spec.replicas);
+        const spec = check.spec as CheckSpec;
+        if (spec.kind === 'trafficSplit') for (const key of Object.keys(spec.expect)) expect(names, `${f}: ${check.name}`).to.include(key);
+        if (spec.kind === 'podsReady') {
+          const app = spec.selector.replace(/^app=/, '');
+          expect(spec.count, f).to.equal(deployments.find((d) => d.metadata.name === app)?.spec.replicas);
         }
       }
       for (const fault of e.phases.flatMap((p) => p.faults)) {
-        if (fault.kind === 'pod-kill') expect(names, f).to.include(fault.selector.replace(/^app=/, ''));
+        if (fault.kind === 'pod-kill') expect(names, f).to.include((fault as PodKillFault).selector.replace(/^app=/, ''));
       }
     }
   });

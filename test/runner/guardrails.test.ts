@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { SuccessRatioGuard } from '../../src/runner/guardrails.ts';
 import { PodKillBudget, PodKillBudgetExceeded, killCount, pickPods } from '../../src/faults/pod-kill.ts';
-import { killRounds } from '../../src/runner/preflight.ts';
+import { killRounds } from '../../src/faults/pod-kill.ts';
 import { Timeline } from '../../src/timeline/timeline.ts';
 import type { V1Pod } from '@kubernetes/client-node';
 

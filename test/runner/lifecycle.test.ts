@@ -1,7 +1,7 @@
 /**
  * The lifecycle in-process: embedded Toxiproxy (real), a FAKE load driver (named as such: it
  * produces samples on the run clock without HTTP, so that the lifecycle is tested in isolation)
- * and instrumented injectors wrapping the real ones.
+ * and the built-in toxiproxy fault kind wrapped (through the registry) to log what it does.
  */
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
@@ -11,11 +11,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '../../src/experiment/index.ts';
-import type { ResolvedExperiment, ResolvedFault } from '../../src/experiment/resolved.ts';
-import type { FaultInjector } from '../../src/faults/fault-injector.ts';
+import type { ResolvedExperiment } from '../../src/experiment/resolved.ts';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
-import { ToxicInjector } from '../../src/faults/toxiproxy-toxic.ts';
-import { ProxyDownInjector } from '../../src/faults/toxiproxy-down.ts';
+import { toxiproxyFaultKind } from '../../src/faults/toxiproxy-kind.ts';
+import { registerFaultKind } from '../../src/plugins/registry.ts';
 import type { LoadDriver } from '../../src/load/load-driver.ts';
 import { readJournal } from '../../src/runner/journal.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
@@ -115,29 +114,39 @@ report: { formats: [json] }
     await toxiproxy.close();
   });
 
-  /** Real injectors, instrumented: what the journal held at apply time, and revert order. */
-  function instrumented(journalPath: string, log: string[], options: { failApply?: string } = {}) {
-    const wrap = <F extends ResolvedFault>(inner: FaultInjector<F>): FaultInjector<F> => ({
-      kind: inner.kind,
-      describe: (fault) => inner.describe(fault),
-      plan(fault) {
-        const revert = inner.plan(fault);
-        return {
-          record: revert.record,
-          async run() {
-            log.push(`revert ${fault.id}`);
-            await revert.run();
-          },
-        };
+  /**
+   * The built-in toxiproxy kind, instrumented through the registry: what the journal held at apply
+   * time, and the revert order. Returns the function that puts the built-in back.
+   */
+  function instrument(journalPath: string, log: string[], options: { failApply?: string } = {}): () => void {
+    return registerFaultKind(
+      {
+        ...toxiproxyFaultKind,
+        open(services) {
+          const inner = toxiproxyFaultKind.open(services);
+          return {
+            ...inner,
+            async plan(fault) {
+              const revert = await inner.plan(fault);
+              return {
+                record: revert.record,
+                async run() {
+                  log.push(`revert ${fault.id}`);
+                  await revert.run();
+                },
+              };
+            },
+            async apply(fault, context) {
+              const journal = await readJournal(journalPath);
+              log.push(`apply ${fault.id} journaled=${journal?.entries.some((entry) => entry.faultId === fault.id) ?? false}`);
+              if (options.failApply === fault.id) throw new Error('injected failure');
+              await inner.apply(fault, context);
+            },
+          };
+        },
       },
-      async apply(fault, context) {
-        const journal = await readJournal(journalPath);
-        log.push(`apply ${fault.id} journaled=${journal?.entries.some((entry) => entry.faultId === fault.id) ?? false}`);
-        if (options.failApply === fault.id) throw new Error('injected failure');
-        await inner.apply(fault, context);
-      },
-    });
-    return { toxic: wrap(new ToxicInjector(client)) as FaultInjector, 'proxy-down': wrap(new ProxyDownInjector(client)) as FaultInjector };
+      { replace: true },
+    );
   }
 
   /** Runs the experiment; every result it produces must satisfy the result JSON Schema. */
@@ -164,7 +173,8 @@ report: { formats: [json] }
   it('journals each fault before applying it and reverts a phase LIFO at its end', async () => {
     const journalPath = join(dir, 'j1.json');
     const log: string[] = [];
-    const outcome = await run({ injectors: instrumented(journalPath, log) }, journalPath);
+    const restore = instrument(journalPath, log);
+    const outcome = await run({}, journalPath).finally(restore);
     expect(log).to.deep.equal([
       'apply outage/0 journaled=true',
       'apply outage/1 journaled=true',
@@ -203,7 +213,8 @@ report: { formats: [json] }
   it('a fault that cannot be applied: verdict error, exit 4, the others still reverted', async () => {
     const journalPath = join(dir, 'j2.json');
     const log: string[] = [];
-    const outcome = await run({ injectors: instrumented(journalPath, log, { failApply: 'outage/1' }) }, journalPath);
+    const restore = instrument(journalPath, log, { failApply: 'outage/1' });
+    const outcome = await run({}, journalPath).finally(restore);
     expect(outcome.result!.verdict).to.equal('error');
     expect(outcome.exitCode).to.equal(4);
     expect(outcome.result!.error?.message).to.match(/outage\/1: injected failure/);

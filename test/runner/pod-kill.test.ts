@@ -116,8 +116,8 @@ describe('runner: pod kill on the local control plane', function () {
       signals: false,
     });
     expect(plan.result).to.equal(undefined);
-    expect(plan.plan.faults[0]!.pods).to.include({ perKill: 1, kills: 3 });
-    expect(plan.plan.faults[0]!.pods!.matching).to.have.length(2);
+    expect((plan.plan.faults[0]!.details!.pods as { perKill: number; kills: number; matching: string[] })).to.include({ perKill: 1, kills: 3 });
+    expect((plan.plan.faults[0]!.details!.pods as { perKill: number; kills: number; matching: string[] })!.matching).to.have.length(2);
     expect(plan.planText).to.match(/pods matching now: web-\S+, web-\S+/);
     expect(plan.planText).to.match(/kills 1 pod\(s\) 3 times/);
     expect(existsSync(join(dir, 'journal3.json'))).to.equal(false);
