@@ -52,13 +52,17 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
   } catch (error) {
     if (!run.loadStarted) throw error;
     run.fail('harness', error);
-    if (!run.result) await buildRunResult(run);
+    await buildRunResult(run);
   } finally {
     // Stops the pod-process recorder, closes the target, settles the journal.
     await run.teardowns.unwind();
     run.dispose();
   }
-  await run.step('write reports', writeReports);
+  try {
+    await run.step('write reports', writeReports);
+  } catch (error) {
+    run.reportError ??= `writing reports failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
   return {
     plan: run.plan!,
     planText: planText(run),

@@ -2,6 +2,7 @@
  * The steps of a run, in the order run-experiment.ts calls them. Each registers its teardown on
  * the run's stack BEFORE it sets anything up.
  */
+import { decideVerdict, evaluateChecks } from '../checks/index.ts';
 import { InfraError, ReboundError } from '../errors.ts';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
@@ -230,7 +231,6 @@ export async function drainLoad(run: RunState): Promise<void> {
 
 /** The checks, through their kinds, while the target is still open (a check may query it). */
 export async function evaluateRunChecks(run: RunState): Promise<void> {
-  const { evaluateChecks } = await import('../checks/index.ts');
   const toIso = run.clock!.toIso;
   run.checks = await evaluateChecks(run.experiment.checks, {
     timeline: run.timeline,
@@ -263,7 +263,6 @@ export async function judgeHarness(run: RunState): Promise<void> {
 
 /** The verdict (checks, guardrail, error, interrupt; then the harness rule) and the Result. */
 export async function buildRunResult(run: RunState): Promise<void> {
-  const { decideVerdict } = await import('../checks/index.ts');
   const clock = run.clock!;
   const toIso = clock.toIso;
   const faults = run.faults!.results(toIso);
@@ -272,23 +271,21 @@ export async function buildRunResult(run: RunState): Promise<void> {
     run.harnessError ??= { kind: 'revert', message: `could not revert ${revertFailures.map((f) => `${f.id} (${f.revertError})`).join('; ')}` };
   }
   const interrupted = run.cause?.kind === 'signal';
-  const decided = applyHarnessVerdict(
-    decideVerdict({
-      checks: run.checks,
-      ...(run.cause?.kind === 'guardrail' ? { aborted: { reason: run.cause.reason } } : {}),
-      ...(run.harnessError ? { error: { message: run.harnessError.message } } : {}),
-      interrupted,
-    }),
-    run.harness!,
-    run.checks,
-  );
+  const verdict = decideVerdict({
+    checks: run.checks,
+    ...(run.cause?.kind === 'guardrail' ? { aborted: { reason: run.cause.reason } } : {}),
+    ...(run.harnessError ? { error: { message: run.harnessError.message } } : {}),
+    interrupted,
+  });
+  // A step that threw may have left the harness unjudged: the error already decides the verdict.
+  const decided = run.harness ? applyHarnessVerdict(verdict, run.harness, run.checks) : verdict;
   const endMs = run.now();
   const totals = run.timeline.summarize(0, Number.MAX_SAFE_INTEGER);
   run.result = run.redact(
     buildResult({
       experiment: run.experiment,
       file: run.options.file,
-      environment: environmentOf(run.target!),
+      environment: run.target ? environmentOf(run.target) : {},
       // The run clock's zero (load start): durations and offsets in the result count from it.
       startedAt: toIso(0),
       endedAt: toIso(endMs),
@@ -303,7 +300,7 @@ export async function buildRunResult(run: RunState): Promise<void> {
       checks: run.checks,
       timeline: run.timeline,
       events: run.events.all,
-      harness: run.harness!,
+      ...(run.harness ? { harness: run.harness } : {}),
     }),
   );
 }

@@ -43,6 +43,15 @@ function fakeDriver(): LoadDriver {
   };
 }
 
+/** FAKE load driver whose requests all fail with HTTP 500. */
+function failingDriver(): LoadDriver {
+  const inner = fakeDriver();
+  return {
+    name: 'fake-failing',
+    run: (load, options) => inner.run(load, { ...options, onSample: (sample) => options.onSample({ ...sample, ok: false, status: 500, failure: 'http_status' }) }),
+  };
+}
+
 /** FAKE load driver whose requests all leave `lagMs` after their scheduled time (a starved driver). */
 function laggingDriver(lagMs: number): LoadDriver {
   const inner = fakeDriver();
@@ -263,6 +272,85 @@ report: { formats: [json] }
     expect(outcome.exitCode).to.equal(4);
     expect(outcome.reportError).to.match(/disk full/);
     await expectClean();
+  });
+
+  describe('teardown order: one LIFO stack on every path', () => {
+    const FULL = ['revert faults still applied', 'stop ticker', 'stop load', 'stop pod watches', 'close target', 'close journal'];
+
+    async function traced(extra: Partial<RunExperimentOptions>, name: string) {
+      const teardowns: string[] = [];
+      const onStep = ({ step, stage }: { step: string; stage: string }) => stage === 'teardown' && teardowns.push(step);
+      let outcome: Awaited<ReturnType<typeof run>> | undefined;
+      let thrown: unknown;
+      try {
+        outcome = await run({ ...extra, observer: { ...extra.observer, onStep } }, join(dir, `${name}.json`));
+      } catch (error) {
+        thrown = error;
+      }
+      await expectClean();
+      expect(await readJournal(join(dir, `${name}.json`))).to.equal(undefined);
+      return { teardowns, outcome, thrown };
+    }
+
+    it('success, a failed SLO, a guardrail abort and SIGINT all unwind the same stack in reverse', async () => {
+      const passed = await traced({}, 't-pass');
+      expect(passed.outcome!.exitCode, passed.outcome!.result!.verdictReason).to.equal(0);
+      expect(passed.teardowns).to.deep.equal(FULL);
+
+      const failed = await traced({ loadDriver: failingDriver() }, 't-fail');
+      expect(failed.outcome!.result!.verdict).to.equal('failed');
+      expect(failed.teardowns).to.deep.equal(FULL);
+
+      const guarded = experiment(toxiproxy.url);
+      const aborted = await traced({ loadDriver: failingDriver(), experiment: { ...guarded, load: { ...guarded.load, timeoutMs: 100 }, guardrails: { ...guarded.guardrails, abortIf: { successRatioBelow: 0.5, forMs: 200 } } } }, 't-abort');
+      expect(aborted.outcome!.exitCode).to.equal(3);
+      expect(aborted.teardowns).to.deep.equal(FULL);
+
+      const source = new EventEmitter();
+      const interrupted = await traced(
+        { signals: source as never, observer: { onEvent: (event) => event.kind === 'fault-applied' && event.faultId === 'outage/2' && setTimeout(() => source.emit('SIGINT', 'SIGINT'), 20) } },
+        't-sigint',
+      );
+      expect(interrupted.outcome!.exitCode).to.equal(130);
+      expect(interrupted.teardowns).to.deep.equal(FULL);
+    });
+
+    // A throw from each step (after its body ran, so its own teardown is registered): what it
+    // set up, and everything before it, is torn down in reverse order.
+    const cases: [step: string, teardowns: string[], ends: 'throws' | 'error result' | 'report error'][] = [
+      ['sweep journal', ['close journal'], 'throws'],
+      ['open target', ['close target', 'close journal'], 'throws'],
+      ['preflight', ['close target', 'close journal'], 'throws'],
+      ['watch pods', ['stop pod watches', 'close target', 'close journal'], 'throws'],
+      ['start load', ['stop ticker', 'stop load', 'stop pod watches', 'close target', 'close journal'], 'error result'],
+      ['run phases', FULL, 'error result'],
+      ['drain', FULL, 'error result'],
+      ['evaluate checks', FULL, 'error result'],
+      ['judge harness', FULL, 'error result'],
+      ['build result', FULL, 'error result'],
+      ['write reports', FULL, 'report error'],
+    ];
+    for (const [step, teardowns, ends] of cases) {
+      it(`a throw from "${step}": ${ends}, teardowns ${teardowns.join(' → ')}`, async () => {
+        const aroundStep = async (name: string, body: () => Promise<void>) => {
+          await body();
+          if (name === step) throw new Error(`${step} exploded`);
+        };
+        const traced_ = await traced({ aroundStep }, `t-${step.replace(/ /g, '-')}`);
+        expect(traced_.teardowns).to.deep.equal(teardowns);
+        if (ends === 'throws') {
+          expect((traced_.thrown as Error).message).to.equal(`${step} exploded`);
+        } else if (ends === 'error result') {
+          expect(traced_.outcome!.result!.verdict).to.equal('error');
+          expect(traced_.outcome!.result!.error?.message).to.equal(`${step} exploded`);
+          expect(traced_.outcome!.exitCode).to.equal(4);
+        } else {
+          expect(traced_.outcome!.result!.verdict).to.equal('passed');
+          expect(traced_.outcome!.reportError).to.match(/write reports exploded/);
+          expect(traced_.outcome!.exitCode).to.equal(4);
+        }
+      });
+    }
   });
 
   it('--dry-run changes nothing on an external Toxiproxy: a missing proxy is only planned', async () => {
