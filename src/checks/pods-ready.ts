@@ -28,7 +28,7 @@ import type { CheckSpec } from '../experiment/resolved.ts';
 import { checkSelector } from '../experiment/resolve-context.ts';
 import { Duration, Namespace, NonEmpty, PhaseName, strict } from '../experiment/schema-parts.ts';
 import type { RunEvent } from '../timeline/events.ts';
-import type { CheckContext, CheckKind } from './check-kind.ts';
+import type { CheckKind } from './check-kind.ts';
 import { formatDuration, ms } from './format.ts';
 
 const PodsReadySchema = Type.Object(

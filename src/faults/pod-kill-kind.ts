@@ -10,7 +10,7 @@ import { formatDuration } from '../experiment/duration.ts';
 import { Duration, Namespace } from '../experiment/schema-parts.ts';
 import { checkSelector } from '../experiment/resolve-context.ts';
 import type { FaultKind } from './fault-kind.ts';
-import { PodKillBudget, PodKillInjector, killRounds } from './pod-kill.ts';
+import { PodKillBudget, PodKillInjector } from './pod-kill.ts';
 
 
 const PodKillSchema = Type.Object(

@@ -44,7 +44,7 @@ import { DeploymentController } from './controllers/deployment-controller.ts';
 import { EndpointsController } from './controllers/endpoints-controller.ts';
 import { isPodReady, ReplicaSetController } from './controllers/replicaset-controller.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
-import { writeKubeconfig, CONTEXT_NAME } from './kubeconfig.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
 import { applyManifests, loadManifests } from './manifests.ts';
 import { ServiceProxy } from './service-proxy.ts';
 

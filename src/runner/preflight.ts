@@ -119,8 +119,8 @@ export async function probeHttp(url: string, timeoutMs = 3000): Promise<void> {
     await response.body?.cancel();
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    if ((error as Error).name === 'TimeoutError') throw new Error(`no answer within ${timeoutMs} ms`);
-    throw new Error(cause?.code ?? cause?.message ?? (error as Error).message);
+    if ((error as Error).name === 'TimeoutError') throw new Error(`no answer within ${timeoutMs} ms`, { cause: error });
+    throw new Error(cause?.code ?? cause?.message ?? (error as Error).message, { cause: error });
   }
 }
 

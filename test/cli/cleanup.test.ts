@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { WEB_MANIFESTS } from '../runner/web-manifests.ts';
 import { runCli, TempDir, waitForOutput } from './system.ts';
 import { alive } from '../helpers/process.ts';

@@ -41,7 +41,7 @@ describe('experiment validation: robustness', () => {
         try {
           parseExperiment(text, 'fuzz.yaml', { env: {} });
         } catch (error) {
-          if (!(error instanceof ValidationError)) throw new Error(`${path.join('.')} = ${JSON.stringify(replacement)} crashed: ${(error as Error).stack}`);
+          if (!(error instanceof ValidationError)) throw new Error(`${path.join('.')} = ${JSON.stringify(replacement)} crashed: ${(error as Error).stack}`, { cause: error });
           for (const issue of error.issues) expect(issue.line, `${path.join('.')} → ${issue.message}`).to.be.greaterThan(0);
           rejected++;
         }

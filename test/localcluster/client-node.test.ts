@@ -130,7 +130,7 @@ describe('localcluster with @kubernetes/client-node', function () {
     expect(groupAlive(gracefulPid)).to.equal(true);
 
     const marked = await core.deleteNamespacedPod({ namespace: 'cn', name: graceful! });
-    expect(marked.metadata?.deletionTimestamp).to.be.ok;
+    expect(marked.metadata?.deletionTimestamp).to.not.equal(undefined);
     expect(marked.metadata?.deletionGracePeriodSeconds).to.equal(5);
     expect(marked.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('False');
     // the app drains for 300 ms after SIGTERM, then exits: well before the 5 s grace

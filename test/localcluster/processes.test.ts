@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
-import { startLocalCluster, type LocalCluster } from '../../src/localcluster/index.ts';
+import { startLocalCluster } from '../../src/localcluster/index.ts';
 import { InfraError, ValidationError } from '../../src/errors.ts';
 import { ECHO_APP, echoDeployment, groupAlive, tempDir, waitFor, writeManifest } from './helpers.ts';
 

@@ -95,7 +95,7 @@ describe('reporters: console summary', () => {
     expect(wrapCell('payments-secondary 50 % ± 20 %', 20)).to.deep.equal(['payments-secondary', '50 % ± 20 %']);
     const result = withChecks(makeResult(), (checks) => checks.map((c) => ({ ...c, name: `结账 🛒 ${c.name} ${'检查'.repeat(30)}` })));
     const rows = table(renderConsoleSummary(result, [], false));
-    const observedStart = rows.slice(1).filter((l) => /^ {2}\S /.test(l)).map((l) => displayWidth(l.slice(0, l.search(/ {2}\S+ %|  failover|  recovery|  p99|  ready|  payments/))));
+    const observedStart = rows.slice(1).filter((l) => /^ {2}\S /.test(l)).map((l) => displayWidth(l.slice(0, l.search(/ {2}\S+ %| {2}failover| {2}recovery| {2}p99| {2}ready| {2}payments/))));
     expect(new Set(observedStart).size, rows.join('\n')).to.equal(1);
     for (const line of rows) expect(displayWidth(line), line).to.be.at.most(SUMMARY_WIDTH);
   });
@@ -126,7 +126,7 @@ describe('reporters: console summary', () => {
     expect(coloured).to.match(/\n {2}\u001b\[31m✘\u001b\[39m /);
     expect(coloured.trimEnd().split('\n').at(-1)).to.equal('Report: /tmp/out/report.html');
     // Colour only wraps text: removing it gives the plain summary back.
-    // eslint-disable-next-line no-control-regex
+     
     expect(coloured.replace(/\u001b\[\d+m/g, '')).to.equal(text);
   });
 

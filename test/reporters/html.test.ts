@@ -77,7 +77,10 @@ describe('reporters: HTML report', () => {
     const fields = new Set<string>(Object.keys(view));
     const collect = (value: unknown) => {
       if (Array.isArray(value)) value.forEach(collect);
-      else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) (fields.add(key), collect(inner));
+      else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) {
+        fields.add(key);
+        collect(inner);
+      }
     };
     collect(view);
     for (const name of HELPER_NAMES) expect(fields.has(name), `helper ${name} shadows a field`).to.equal(false);

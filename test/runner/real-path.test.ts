@@ -8,8 +8,8 @@
 import { expect } from 'chai';
 import * as k8s from '@kubernetes/client-node';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { descendantProcessGroups } from '../../src/runner/process-groups.ts';
 import { BIN, freePort, REPO, runCli, TempDir, waitForOutput } from '../cli/system.ts';
 import { alive } from '../helpers/process.ts';

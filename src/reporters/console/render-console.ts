@@ -34,7 +34,7 @@ const VERDICT_STYLE: Readonly<Record<Verdict | CheckVerdict, Style>> = {
 
 /** Terminal text cannot carry control characters from user text (they could rewrite the screen). */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '�').replace(/\r?\n/g, ' ');
 }
 

@@ -3,7 +3,7 @@
  * surrogates, U+FFFE/U+FFFF) are replaced with U+FFFD, since error messages from services
  * may contain anything and one bad byte would make CI reject the whole file.
  */
-// eslint-disable-next-line no-control-regex
+ 
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlText(value: string): string {
