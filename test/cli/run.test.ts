@@ -220,28 +220,30 @@ describe('rebound run interrupted, and rebound cleanup (external Toxiproxy)', fu
     expect(proxy?.toxics).to.deep.equal([]);
   }
 
-  it('SIGINT in the middle of a fault reverts it and exits 130', async () => {
-    const file = await dir.write('sigint.yaml', experimentYaml({ name: 'sigint', toxiproxy: `url: ${toxiproxy.url}`, primaryPort: system.primaryPort, proxyPort: system.proxyPort, endpoint: system.failoverUrl, outage: '10s', faults }));
+  for (const signal of ['SIGINT', 'SIGHUP'] as const) {
+  it(`${signal} in the middle of a fault (an external Toxiproxy) reverts it and exits 130`, async () => {
+    const file = await dir.write(`${signal}.yaml`, experimentYaml({ name: signal.toLowerCase(), toxiproxy: `url: ${toxiproxy.url}`, primaryPort: system.primaryPort, proxyPort: system.proxyPort, endpoint: system.failoverUrl, outage: '10s', faults }));
     let sawFault = false;
-    const run = await runCli(['run', file, '--out', dir.join('sigint'), '--journal', dir.join('sigint.journal.json')], {
+    const run = await runCli(['run', file, '--out', dir.join(signal), '--journal', dir.join(`${signal}.journal.json`)], {
       during: (child, output) => {
         waitForOutput(output, /proxy primary down/)
           .then(async () => {
             const proxy = await client.findProxy('primary');
             sawFault = proxy?.enabled === false && proxy.toxics.length === 1;
-            child.kill('SIGINT');
+            child.kill(signal);
           })
           .catch(() => child.kill('SIGKILL'));
       },
     });
-    expect(sawFault, 'both faults were applied before SIGINT').to.equal(true);
+    expect(sawFault, `both faults were applied before ${signal}`).to.equal(true);
     expect(run.code, run.stderr).to.equal(130);
     await expectClean();
-    const result = await readResult(dir, 'sigint');
+    const result = await readResult(dir, signal);
     expect(result.interrupted).to.equal(true);
     expect(result.faults.every((fault) => fault.revertedAt !== undefined)).to.equal(true);
-    expect(existsSync(dir.join('sigint.journal.json'))).to.equal(false);
+    expect(existsSync(dir.join(`${signal}.journal.json`))).to.equal(false);
   });
+  }
 
   it('cleanup after a SIGKILL reverts the journaled toxic and down proxy, and removes the proxy the run created', async () => {
     // This run creates the proxy itself (as on a fresh Toxiproxy): it must be journaled before it exists.
