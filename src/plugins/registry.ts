@@ -12,10 +12,11 @@ import { timeToFailoverCheck } from '../checks/time-to-failover.ts';
 import { timeToRecoverCheck } from '../checks/time-to-recover.ts';
 import { trafficSplitCheck } from '../checks/traffic-split.ts';
 import type { AnyFaultKind } from '../faults/fault-kind.ts';
+import { httpFaultKind } from '../faults/http-fault-kind.ts';
 import { podKillFaultKind } from '../faults/pod-kill-kind.ts';
 import { toxiproxyFaultKind } from '../faults/toxiproxy-kind.ts';
 
-export const BUILTIN_FAULT_KINDS: readonly AnyFaultKind[] = [toxiproxyFaultKind, podKillFaultKind];
+export const BUILTIN_FAULT_KINDS: readonly AnyFaultKind[] = [toxiproxyFaultKind, podKillFaultKind, httpFaultKind];
 
 export const BUILTIN_CHECK_KINDS: readonly AnyCheckKind[] = [
   successRatioCheck,

@@ -20,13 +20,13 @@ import type { CheckKind } from '../../src/checks/check-kind.ts';
 import { ValidationError } from '../../src/errors.ts';
 import { parseExperiment } from '../../src/experiment/index.ts';
 import type { FaultKind } from '../../src/faults/fault-kind.ts';
-import type { LoadDriver } from '../../src/load/load-driver.ts';
 import { registerCheckKind, registerFaultKind } from '../../src/plugins/registry.ts';
 import { renderReports } from '../../src/reporters/index.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
 import { readJournal } from '../../src/runner/journal.ts';
 import { runExperiment } from '../../src/runner/run-experiment.ts';
 import { sweepJournal } from '../../src/runner/sweep.ts';
+import { fakeLoadDriver } from '../helpers/fake-load-driver.ts';
 
 const TouchFileSchema = Type.Object({ path: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 interface TouchFileFault {
@@ -100,23 +100,7 @@ const endpointAnswersKind: CheckKind<Static<typeof EndpointAnswersSchema>, Endpo
   },
 };
 
-/** FAKE load driver (named as such): one successful sample every 10 ms on the run clock, no HTTP. */
-const fakeDriver: LoadDriver = {
-  name: 'fake',
-  run: (_load, options) =>
-    new Promise((resolve) => {
-      let scheduled = 0;
-      const timer = setInterval(() => {
-        const now = options.now();
-        if (now >= options.durationMs || options.signal.aborted) {
-          clearInterval(timer);
-          return resolve({ driver: 'fake', scheduled, dropped: 0 });
-        }
-        scheduled++;
-        options.onSample({ scheduledMs: now, sentMs: now, endMs: now + 1, ok: true });
-      }, 10);
-    }),
-};
+const fakeDriver = fakeLoadDriver();
 
 let journalPath = '';
 

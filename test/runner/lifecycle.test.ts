@@ -16,49 +16,23 @@ import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import { toxiproxyFaultKind } from '../../src/faults/toxiproxy-kind.ts';
 import { registerFaultKind } from '../../src/plugins/registry.ts';
 import type { LoadDriver } from '../../src/load/load-driver.ts';
+import { fakeLoadDriver } from '../helpers/fake-load-driver.ts';
 import { readJournal } from '../../src/runner/journal.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
 import { runExperiment, type RunExperimentOptions } from '../../src/runner/run-experiment.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 
 /** FAKE load driver: one successful sample every 10 ms on the run clock. */
-function fakeDriver(): LoadDriver {
-  return {
-    name: 'fake',
-    run(_load, options) {
-      return new Promise((resolve) => {
-        let scheduled = 0;
-        const timer = setInterval(() => {
-          const now = options.now();
-          if (now >= options.durationMs || options.signal.aborted) {
-            clearInterval(timer);
-            resolve({ driver: 'fake', scheduled, dropped: 0 });
-            return;
-          }
-          scheduled++;
-          options.onSample({ scheduledMs: now, sentMs: now, endMs: now + 1, ok: true });
-        }, 10);
-      });
-    },
-  };
-}
+const fakeDriver = () => fakeLoadDriver();
 
 /** FAKE load driver whose requests all fail with HTTP 500. */
 function failingDriver(): LoadDriver {
-  const inner = fakeDriver();
-  return {
-    name: 'fake-failing',
-    run: (load, options) => inner.run(load, { ...options, onSample: (sample) => options.onSample({ ...sample, ok: false, status: 500, failure: 'http_status' }) }),
-  };
+  return fakeLoadDriver((sample) => ({ ...sample, ok: false, status: 500, failure: 'http_status' }), 'fake-failing');
 }
 
 /** FAKE load driver whose requests all leave `lagMs` after their scheduled time (a starved driver). */
 function laggingDriver(lagMs: number): LoadDriver {
-  const inner = fakeDriver();
-  return {
-    name: 'fake-lagging',
-    run: (load, options) => inner.run(load, { ...options, onSample: (sample) => options.onSample({ ...sample, sentMs: sample.scheduledMs + lagMs, endMs: sample.scheduledMs + lagMs + 1 }) }),
-  };
+  return fakeLoadDriver((sample) => ({ ...sample, sentMs: sample.scheduledMs + lagMs, endMs: sample.scheduledMs + lagMs + 1 }), 'fake-lagging');
 }
 
 describe('runner: lifecycle (embedded Toxiproxy, FAKE load driver)', function () {
