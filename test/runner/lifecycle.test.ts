@@ -319,7 +319,8 @@ report: { formats: [json] }
           expect(traced_.outcome!.result!.error?.message).to.equal(`${step} exploded`);
           expect(traced_.outcome!.exitCode).to.equal(4);
         } else {
-          expect(traced_.outcome!.result!.verdict).to.equal('passed');
+          // The measured verdict is kept (passed, or inconclusive on a starved machine), not error.
+          expect(traced_.outcome!.result!.verdict).to.be.oneOf(['passed', 'inconclusive']);
           expect(traced_.outcome!.reportError).to.match(/write reports exploded/);
           expect(traced_.outcome!.exitCode).to.equal(4);
         }
