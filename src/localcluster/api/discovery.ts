@@ -15,7 +15,7 @@ export const SERVER_VERSION = {
 /**
  * The smallest OpenAPI v2 protobuf document `kubectl apply` accepts (swagger "2.0", info
  * Kubernetes v1.29.0): with it kubectl applies without `--validate=false`; a 404 or a JSON
- * document make it fail (see shared/KUBE-API.md).
+ * document make it fail (the API subset is listed in the README).
  */
 export const OPENAPI_V2_PROTOBUF = Buffer.from('0a03322e3012150a0a4b756265726e65746573120776312e32392e304200', 'hex');
 
