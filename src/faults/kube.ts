@@ -39,6 +39,32 @@ export interface KubeAccessOptions {
   readonly yes?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly home?: string;
+  /** Bound on every API request (watches excepted). Default 10 s. */
+  readonly requestTimeoutMs?: number;
+  /**
+   * The signal a request made now should also be aborted by (the run's, while it starts up: Ctrl-C
+   * never waits on the API server); undefined while reverting, which must never be cut short.
+   */
+  readonly abortWith?: () => AbortSignal | undefined;
+}
+
+export const KUBE_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Gives every request made through this KubeConfig's API clients a deadline and the run's abort
+ * signal. client-node sets no timeout of its own, so an API server that accepts connections and
+ * never answers would otherwise hold a request (and the run) for as long as the socket lives.
+ * Every API client authenticates each request through the KubeConfig: that is the one hook all
+ * requests pass.
+ */
+function boundRequests(config: KubeConfig, timeoutMs: number, abortWith: (() => AbortSignal | undefined) | undefined): void {
+  const authenticate = config.applySecurityAuthentication.bind(config);
+  config.applySecurityAuthentication = async (context) => {
+    await authenticate(context);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = abortWith?.();
+    context.setSignal(signal ? AbortSignal.any([deadline, signal]) : deadline);
+  };
 }
 
 export function loadKubeAccess(options: KubeAccessOptions): KubeAccess {
@@ -92,6 +118,7 @@ export function loadKubeAccess(options: KubeAccessOptions): KubeAccess {
       `refusing to inject faults into Kubernetes context '${context}' (${cluster.server}); pass --yes, or list it in target.kubernetes.allowContexts`,
     );
   }
+  boundRequests(config, options.requestTimeoutMs ?? KUBE_REQUEST_TIMEOUT_MS, options.abortWith);
   return { config, core: config.makeApiClient(CoreV1Api), context, server: cluster.server, local, kubeconfigPaths: loaded };
 }
 

@@ -53,9 +53,24 @@ export class ToxiproxyClient {
   readonly url: string;
   private readonly client: Toxiproxy;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly options: { readonly timeoutMs?: number; readonly abortWith?: () => AbortSignal | undefined } = {},
+  ) {
     this.url = url.replace(/\/+$/, '');
     this.client = new Toxiproxy(this.url);
+    // The client's fetch has no deadline: a server that accepts connections and never answers would
+    // hold each call for undici's 5-minute header timeout, and Ctrl-C would wait for it.
+    const api = this.client.getApi() as unknown as { doFetch(url: string, init: RequestInit): Promise<Response> };
+    const doFetch = api.doFetch.bind(api);
+    api.doFetch = (target, init) => doFetch(target, { ...init, signal: this.requestSignal() });
+  }
+
+  /** Every request's deadline, combined with the signal `abortWith` gives at the time (none during reverts). */
+  private requestSignal(): AbortSignal {
+    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+    const signal = this.options.abortWith?.();
+    return signal ? AbortSignal.any([deadline, signal]) : deadline;
   }
 
   /** The server's version string; also the reachability probe. */
@@ -177,8 +192,12 @@ export class ToxiproxyClient {
 
   /** The client drops the network cause ("fetch failed"); a raw probe recovers e.g. ECONNREFUSED. */
   private async networkCause(error: unknown): Promise<string> {
+    // A request that hit its deadline says all there is: probing would wait as long again.
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      return error.name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs ?? REQUEST_TIMEOUT_MS} ms` : 'aborted';
+    }
     try {
-      await fetch(`${this.url}/version`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      await fetch(`${this.url}/version`, { signal: this.requestSignal() });
     } catch (probeError) {
       return describeNetworkError(probeError);
     }
@@ -192,7 +211,7 @@ export class ToxiproxyClient {
         method: raw.method,
         headers: raw.body === undefined ? undefined : { 'content-type': 'application/json' },
         body: raw.body === undefined ? undefined : JSON.stringify(raw.body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: this.requestSignal(),
       });
       const text = (await response.text()).trim();
       if (response.ok) return `failed with HTTP ${status}, then succeeded when repeated`;

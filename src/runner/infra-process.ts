@@ -32,6 +32,13 @@ export interface InfraProcessOptions {
   readonly startupTimeoutMs?: number;
   /** How long close() waits for an orderly shutdown before SIGKILLing the group. Default 15 s. */
   readonly closeTimeoutMs?: number;
+  /** Stops waiting for readiness (the child is killed) when it fires: a Ctrl-C during start-up. */
+  readonly signal?: AbortSignal;
+}
+
+/** Start-up was abandoned because the run's signal fired; the child is gone. */
+export class StartupAborted extends InfraError {
+  override readonly name: string = 'StartupAborted';
 }
 
 type ReadyOf<S extends InfraStart> = S extends { role: 'toxiproxy' } ? ToxiproxyReady : ClusterReady;
@@ -92,9 +99,13 @@ export class InfraProcess<R extends ToxiproxyReady | ClusterReady = ToxiproxyRea
     }
     const readyTimeout = request.role === 'cluster' ? (request.readyTimeoutMs ?? 30_000) : 0;
     const timeoutMs = (options.startupTimeoutMs ?? 60_000) + readyTimeout;
-    const reply = host.next(timeoutMs, (message) => message.type === 'ready' || message.type === 'failed');
+    const reply = host.next(timeoutMs, (message) => message.type === 'ready' || message.type === 'failed', options.signal);
     host.send(request);
     const outcome = await reply;
+    if (outcome.type === 'aborted') {
+      await host.kill();
+      throw new StartupAborted(`start-up of the ${host.what()} was interrupted`);
+    }
     if (outcome.type === 'ready') {
       host.ready = outcome as ReadyOf<S>;
       return host;
@@ -184,9 +195,13 @@ export class InfraProcess<R extends ToxiproxyReady | ClusterReady = ToxiproxyRea
   private next(
     timeoutMs: number,
     accept: (message: InfraReply) => boolean,
-  ): Promise<InfraReply | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null } | { type: 'timeout' }> {
+    signal?: AbortSignal,
+  ): Promise<InfraReply | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null } | { type: 'timeout' } | { type: 'aborted' }> {
     return new Promise((resolve) => {
       if (this.exited) return resolve({ type: 'exit', code: this.child.exitCode, signal: this.child.signalCode });
+      if (signal?.aborted) return resolve({ type: 'aborted' });
+      const onAbort = () => done({ type: 'aborted' });
+      signal?.addEventListener('abort', onAbort, { once: true });
       const waiter = (message: InfraReply | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null }) => {
         if (message.type !== 'exit' && !accept(message)) return;
         done(message);
@@ -194,6 +209,7 @@ export class InfraProcess<R extends ToxiproxyReady | ClusterReady = ToxiproxyRea
       const timer = setTimeout(() => done({ type: 'timeout' }), timeoutMs);
       const done = (value: Parameters<typeof resolve>[0]) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.waiters.delete(waiter);
         resolve(value);
       };

@@ -132,10 +132,13 @@ export class RunState {
     this.observer = options.observer ?? {};
     this.reporter = options.reporter ?? { name: 'none' };
     this.redact = options.redact ?? (<T>(value: T) => value);
-    this.teardowns = new TeardownStack((outcome) => {
-      this.observer.onStep?.({ step: outcome.name, stage: 'teardown', ...(outcome.error !== undefined ? { error: outcome.error } : {}) });
-      if (outcome.error !== undefined) this.note(`${outcome.name}: ${message(outcome.error)}`);
-    });
+    this.teardowns = new TeardownStack(
+      (outcome) => {
+        this.observer.onStep?.({ step: outcome.name, stage: 'teardown', ...(outcome.error !== undefined ? { error: outcome.error } : {}) });
+        if (outcome.error !== undefined) this.note(`${outcome.name}: ${message(outcome.error)}`);
+      },
+      () => (this.settingUp = false),
+    );
     this.journal = new Journal(options.journalPath, this.experiment.name);
     this.timeline = new Timeline(this.experiment.bucketMs);
     this.events = new LiveEvents({
@@ -165,6 +168,12 @@ export class RunState {
   }
 
   readonly now = (): number => (this.clock ? this.clock.now() : 0);
+
+  /** True while the run starts up: until load starts or the first teardown runs. */
+  settingUp = true;
+
+  /** What requests made now are also aborted by: the run's signal while it starts up, nothing after (reverts are never cut short). */
+  readonly abortWith = (): AbortSignal | undefined => (this.settingUp ? this.controller.signal : undefined);
 
   get aborted(): boolean {
     return this.controller.signal.aborted;

@@ -56,10 +56,11 @@ async function closeJournal(run: RunState): Promise<void> {
 export async function openRunTarget(run: RunState): Promise<void> {
   run.teardowns.defer('close target', () => closeTarget(run));
   const { journal } = run;
-  run.target = await openTarget(run.experiment, {
+  run.target = await interruptible(run, openTarget(run.experiment, {
     yes: run.options.yes,
     env: run.options.env,
     signal: run.controller.signal,
+    abortWith: run.abortWith,
     onInfrastructure: (info) => journal.setInfrastructure(info),
     onProcess: async (record) => {
       run.hostGroups.add(record.pgid);
@@ -69,7 +70,7 @@ export async function openRunTarget(run: RunState): Promise<void> {
     onProxyRemoved: async (record) => {
       if (journal.written) await journal.removeCreatedProxy(record.toxiproxyUrl, record.name);
     },
-  });
+  }));
   if (run.target.kube?.localPlaneUrl) {
     const recorder = new PodProcessRecorder(journal, run.hostGroups, (line) => run.note(line), (error) => run.fail('journal', error));
     const unsubscribe = run.events.subscribe(recorder.observe);
@@ -97,7 +98,7 @@ async function closeTarget(run: RunState): Promise<void> {
 export async function runPreflight(run: RunState): Promise<void> {
   const target = run.target!;
   run.faults = bindFaults(run, target);
-  run.plan = await preflight(run.experiment, target, { describe: (fault) => faultKindOf(fault.kind)!.describe(fault), injectorFor: run.faults.injectorFor, signal: run.controller.signal });
+  run.plan = await interruptible(run, preflight(run.experiment, target, { describe: (fault) => faultKindOf(fault.kind)!.describe(fault), injectorFor: run.faults.injectorFor, signal: run.controller.signal }));
   run.driver = run.options.loadDriver ?? (await defaultDriver(run.experiment));
   await run.driver.preflight?.(run.experiment.load);
   throwIfInterrupted(run);
@@ -147,6 +148,7 @@ export async function startLoad(run: RunState): Promise<void> {
   const load = { ...experiment.load, requests: substituteEndpoints(experiment.load.requests, run.target!.endpoints) };
   const drainMs = run.options.drainMs ?? Math.min(experiment.load.timeoutMs + 1000, 10_000);
   run.loadEndMs = plannedMs;
+  run.settingUp = false;
   run.clock = startRunClock();
   run.loopDelay = new EventLoopDelayMonitor();
   const onSample = (sample: Parameters<typeof timeline.record>[0]) => {
@@ -325,7 +327,7 @@ export function planText(run: RunState): string {
 /** The dry run: the target opened without changing it, preflight, and nothing else. */
 export async function planOnly(run: RunState): Promise<void> {
   run.teardowns.defer('close target', () => closeTarget(run));
-  run.target = await openTarget(run.experiment, { yes: run.options.yes, dryRun: true, env: run.options.env, signal: run.controller.signal });
+  run.target = await interruptible(run, openTarget(run.experiment, { yes: run.options.yes, dryRun: true, env: run.options.env, signal: run.controller.signal, abortWith: run.abortWith }));
   await runPreflight(run);
 }
 
@@ -342,6 +344,16 @@ function sleepUntil(run: RunState, ms: number): Promise<boolean> {
     const timer = setTimeout(() => done(true), Math.max(0, ms - run.now()));
     signal.addEventListener('abort', onAbort);
   });
+}
+
+/** A wait that failed because the run was interrupted (its requests were aborted) is an interruption, not an error. */
+async function interruptible<T>(run: RunState, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throwIfInterrupted(run);
+    throw error;
+  }
 }
 
 function throwIfInterrupted(run: RunState): void {

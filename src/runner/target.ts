@@ -64,8 +64,14 @@ export interface OpenTargetOptions {
   /** Change nothing on an external Toxiproxy (missing proxies are only planned). */
   readonly dryRun?: boolean;
   readonly env?: NodeJS.ProcessEnv;
-  /** The run's abort signal: start-up stops waiting when it fires. */
+  /** The run's abort signal: waiting for local infrastructure to start stops when it fires. */
   readonly signal?: AbortSignal;
+  /**
+   * The signal a Toxiproxy or Kubernetes request made now should also be aborted by: the run's
+   * while it starts up (Ctrl-C never waits on a silent server), none while it reverts and closes
+   * (a revert is never cut short; each request still has its deadline).
+   */
+  readonly abortWith?: () => AbortSignal | undefined;
   /** Told as soon as local infrastructure is up, so that the journal can list it. */
   readonly onInfrastructure?: (info: { embeddedToxiproxyUrl?: string; localPlaneUrl?: string; localPlaneKubeconfig?: string }) => Promise<void>;
   /**
@@ -128,7 +134,10 @@ export async function openTarget(experiment: ResolvedExperiment, options: OpenTa
 }
 
 async function startEmbeddedToxiproxy(target: { host: string; port: number }, options: OpenTargetOptions): Promise<InfraProcess> {
-  return InfraProcess.start({ type: 'start', role: 'toxiproxy', host: target.host, port: target.port }, { ...(options.onProcess ? { onSpawn: options.onProcess } : {}) });
+  return InfraProcess.start(
+    { type: 'start', role: 'toxiproxy', host: target.host, port: target.port },
+    { ...(options.onProcess ? { onSpawn: options.onProcess } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+  );
 }
 
 async function openKubernetes(
@@ -147,7 +156,7 @@ async function openKubernetes(
       // The plane writes its kubeconfig to a temp file of its own, removed on close.
       planeHost = await InfraProcess.start(
         { type: 'start', role: 'cluster', manifests: target.manifests, port: 0, waitForReady: true },
-        { ...(options.onProcess ? { onSpawn: options.onProcess } : {}) },
+        { ...(options.onProcess ? { onSpawn: options.onProcess } : {}), ...(options.signal ? { signal: options.signal } : {}) },
       );
     } catch (error) {
       if (error instanceof InfraError) throw error;
@@ -157,7 +166,7 @@ async function openKubernetes(
     const plane = planeHost.ready;
     await options.onInfrastructure?.({ localPlaneUrl: plane.url, localPlaneKubeconfig: plane.kubeconfigPath });
     // We started this plane ourselves: its context needs no --yes.
-    const access = loadKubeAccess({ kubeconfig: plane.kubeconfigPath, yes: true, env: options.env });
+    const access = loadKubeAccess({ kubeconfig: plane.kubeconfigPath, yes: true, env: options.env, ...(options.abortWith ? { abortWith: options.abortWith } : {}) });
     const version = await kubernetesVersion(access);
     return {
       kube: { access, namespace: target.namespace, version, localPlaneUrl: plane.url },
@@ -174,6 +183,7 @@ async function openKubernetes(
     allowContexts: target.allowedContexts,
     yes: options.yes,
     env: options.env,
+    ...(options.abortWith ? { abortWith: options.abortWith } : {}),
   });
   const version = await kubernetesVersion(access);
   // service/NAME:PORT is read through the API: the local-ports annotation, a LoadBalancer's
@@ -203,7 +213,7 @@ async function openToxiproxy(
   } else {
     url = target.url;
   }
-  const client = new ToxiproxyClient(url);
+  const client = new ToxiproxyClient(url, options.abortWith ? { abortWith: options.abortWith } : {});
   const version = await client.version();
   const created: string[] = [];
   const wouldCreate: { name: string; listen: string; upstream: string }[] = [];

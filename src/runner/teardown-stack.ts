@@ -16,7 +16,11 @@ interface Entry {
 export class TeardownStack {
   private readonly entries: Entry[] = [];
 
-  constructor(private readonly onOutcome: (outcome: TeardownOutcome) => void = () => undefined) {}
+  constructor(
+    private readonly onOutcome: (outcome: TeardownOutcome) => void = () => undefined,
+    /** Told before the first teardown of each unwind runs. */
+    private readonly onUnwind: () => void = () => undefined,
+  ) {}
 
   defer(name: string, run: () => void | Promise<void>): void {
     this.entries.push({ name, run });
@@ -30,6 +34,7 @@ export class TeardownStack {
   /** Runs, last first, every teardown deferred since `mark` (default: all). */
   async unwind(mark = 0): Promise<TeardownOutcome[]> {
     const outcomes: TeardownOutcome[] = [];
+    if (this.entries.length > mark) this.onUnwind();
     while (this.entries.length > mark) {
       const entry = this.entries.pop()!;
       let outcome: TeardownOutcome;
