@@ -14,14 +14,13 @@ import { FAILURE_KINDS, type FailureKind } from '../load/sample.ts';
 import { EVENT_KINDS } from '../timeline/events.ts';
 import { CHECK_VERDICTS, RESULT_SCHEMA_VERSION, VERDICTS } from './result.ts';
 
-export const RESULT_SCHEMA_ID = 'https://rebound.dev/schema/result.schema.json';
+const RESULT_SCHEMA_ID = 'https://rebound.dev/schema/result.schema.json';
 
 // Helpers that keep the draft 2020-12 keywords TypeBox does not emit itself (`enum`, type arrays,
 // `oneOf`, `prefixItems`, `additionalProperties` maps, `$ref` into `$defs`) while typing the value.
 
 /** `{ enum: values }`; validation errors then list the allowed values. */
-const Enum = <const T extends readonly string[]>(values: T, description?: string) =>
-  Type.Unsafe<T[number]>({ enum: [...values], ...(description ? { description } : {}) });
+const Enum = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ enum: [...values] });
 
 /** An object whose every value matches `value` (`additionalProperties`, no `patternProperties`). */
 const MapOf = <T extends TSchema>(value: T, options: Record<string, unknown> = {}) =>
