@@ -1,32 +1,22 @@
-/** Loads a result.json and checks it against result.schema.json; every problem is located. */
-import { readFileSync } from 'node:fs';
+/** Loads a result.json and checks it against the result schema; every problem is located. */
 import { readFile } from 'node:fs/promises';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type InputIssue, ValidationError } from '../errors.ts';
 import { checkKinds, faultKinds, registryGeneration } from '../plugins/registry.ts';
 import type { Result } from './result.ts';
+import { resultSchemaOf } from './result-schema.ts';
 
 // ajv is CommonJS: under NodeNext its default import is module.exports (the class itself).
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
 
 let validator: { generation: number; validate: ValidateFunction } | undefined;
 
-interface KindEnums {
-  $defs: { fault: { properties: { kind: { enum: string[] } } }; check: { properties: { kind: { enum: string[] } } } };
-}
-
-/** result.schema.json with the fault and check kind enums of every kind registered now. */
-export function resultSchema(): object {
-  const schema = JSON.parse(readFileSync(new URL('./result.schema.json', import.meta.url), 'utf8')) as KindEnums;
-  schema.$defs.fault.properties.kind.enum = faultKinds().flatMap((kind) => kind.kinds);
-  schema.$defs.check.properties.kind.enum = checkKinds().map((kind) => kind.key);
-  return schema;
-}
-
 function compiled(): ValidateFunction {
   if (validator?.generation !== registryGeneration()) {
-    validator = { generation: registryGeneration(), validate: new Ajv2020({ allErrors: true, strict: false }).compile(resultSchema()) };
+    // The schema for every kind registered now (result.schema.json has the built-in kinds only).
+    const schema = resultSchemaOf(faultKinds(), checkKinds());
+    validator = { generation: registryGeneration(), validate: new Ajv2020({ allErrors: true, strict: false }).compile(schema) };
   }
   return validator.validate;
 }
