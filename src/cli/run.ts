@@ -2,6 +2,7 @@
  * `rebound run <file>`: validate, preflight, run the experiment, write reports, exit with the
  * verdict's code. The only place run errors become messages and exit codes.
  */
+import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
@@ -10,6 +11,7 @@ import { EXIT } from '../result/exit-codes.ts';
 import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
 import { applyTargetOverrides } from '../runner/overrides.ts';
 import { formatProgress, paint } from '../runner/progress-line.ts';
+import { reserveReportDir } from '../util/report-dir.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
 
 export const RUN_USAGE = `Usage: rebound run <file> [options]
@@ -132,11 +134,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${line}\n`);
   };
 
+  let reserved: string | undefined;
   try {
     const { loadExperiment } = await import('../experiment/index.ts');
     const loaded = await loadExperiment(args.file, { env, cwd });
     const experiment = applyTargetOverrides(loaded, { toxiproxyUrl: args.toxiproxyUrl, kubeconfig: args.kubeconfig, context: args.context });
-    const outDir = args.out ? resolve(cwd, args.out) : defaultOutDir(experiment, cwd);
+    // --out and report.outDir are the user's fixed choice; a generated directory is never shared.
+    const outDir = args.out ? resolve(cwd, args.out) : experiment.report.outDir ?? (args.dryRun ? defaultOutDir(experiment, cwd) : (reserved = await reserveReportDir(defaultOutDir(experiment, cwd))));
 
     // Event lines come from the console reporter (stdout); the live line is ours (stderr, TTY only).
     const observer: RunObserver = {
@@ -182,6 +186,8 @@ export async function main(argv: string[]): Promise<number> {
     return outcome.exitCode;
   } catch (error) {
     clearProgress();
+    // A run that stopped before any report leaves no empty report directory behind.
+    if (reserved) await rmdir(reserved).catch(() => undefined);
     return reportFailure(error, errorLine);
   }
 }

@@ -13,6 +13,7 @@ import { substituteEndpoints } from './addresses.ts';
 import { AppliedFaults } from './applied-faults.ts';
 import { SuccessRatioGuard } from './guardrails.ts';
 import { applyHarnessVerdict, assessHarness, EventLoopDelayMonitor, harnessBounds } from './harness-check.ts';
+import { JournalLock } from './journal-lock.ts';
 import { PodProcessRecorder } from './pod-process-recorder.ts';
 import { formatPlan, preflight } from './preflight.ts';
 import { buildLoadInfo, buildPhaseResults, buildResult } from './result-builder.ts';
@@ -22,8 +23,14 @@ import { openTarget, type OpenTarget } from './target.ts';
 
 const TICK_MS = 250;
 
-/** Faults an earlier crashed run left behind go first: they would distort preflight too. */
+/**
+ * One run per journal (an exclusive lock, before anything starts); then faults an earlier crashed
+ * run left behind go first: they would distort preflight too.
+ */
 export async function sweepEarlierRun(run: RunState): Promise<void> {
+  const held: { lock?: JournalLock } = {};
+  run.teardowns.defer('release journal lock', () => held.lock?.release());
+  held.lock = await JournalLock.acquire(run.journal.path, run.experiment.name);
   run.teardowns.defer('close journal', () => closeJournal(run));
   run.sweep = await sweepJournal(run.journal.path);
   for (const action of run.sweep.actions) run.note(`journal sweep: ${action.what}: ${action.outcome}${action.detail ? ` (${action.detail})` : ''}`);

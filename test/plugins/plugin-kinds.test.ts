@@ -184,7 +184,7 @@ report: { formats: [json, html] }
     expect(result.checks[0]).to.include({ kind: 'endpointAnswers', name: 'app answers 204', verdict: 'passed' });
     expect(result.checks[0]!.reason).to.match(/answered 204 .* 1 fault\(s\) applied/);
     expect(outcome.plan.faults[0]).to.deep.include({ touches: [`creates ${marker}`], details: { experiment: 'plugins' } });
-    expect(teardowns).to.deep.equal(['revert faults still applied', 'stop ticker', 'stop load', 'stop pod watches', 'close target', 'close journal']);
+    expect(teardowns).to.deep.equal(['revert faults still applied', 'stop ticker', 'stop load', 'stop pod watches', 'close target', 'close journal', 'release journal lock']);
     // The result schema's kind enums come from the registry: the new kinds validate and render.
     const files = await renderReports(result, join(dir, 'reports'), ['json', 'html']);
     validateResult(JSON.parse(await readFile(files.find((file) => file.endsWith('result.json'))!, 'utf8')), 'result.json');

@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -249,7 +250,7 @@ report: { formats: [json] }
   });
 
   describe('teardown order: one LIFO stack on every path', () => {
-    const FULL = ['revert faults still applied', 'stop ticker', 'stop load', 'stop pod watches', 'close target', 'close journal'];
+    const FULL = ['revert faults still applied', 'stop ticker', 'stop load', 'stop pod watches', 'close target', 'close journal', 'release journal lock'];
 
     async function traced(extra: Partial<RunExperimentOptions>, name: string) {
       const teardowns: string[] = [];
@@ -263,6 +264,7 @@ report: { formats: [json] }
       }
       await expectClean();
       expect(await readJournal(join(dir, `${name}.json`))).to.equal(undefined);
+      expect(existsSync(join(dir, `${name}.json.lock`)), 'journal lock released').to.equal(false);
       return { teardowns, outcome, thrown };
     }
 
@@ -292,11 +294,11 @@ report: { formats: [json] }
     // A throw from each step (after its body ran, so its own teardown is registered): what it
     // set up, and everything before it, is torn down in reverse order.
     const cases: [step: string, teardowns: string[], ends: 'throws' | 'error result' | 'report error'][] = [
-      ['sweep journal', ['close journal'], 'throws'],
-      ['open target', ['close target', 'close journal'], 'throws'],
-      ['preflight', ['close target', 'close journal'], 'throws'],
-      ['watch pods', ['stop pod watches', 'close target', 'close journal'], 'throws'],
-      ['start load', ['stop ticker', 'stop load', 'stop pod watches', 'close target', 'close journal'], 'error result'],
+      ['sweep journal', ['close journal', 'release journal lock'], 'throws'],
+      ['open target', ['close target', 'close journal', 'release journal lock'], 'throws'],
+      ['preflight', ['close target', 'close journal', 'release journal lock'], 'throws'],
+      ['watch pods', ['stop pod watches', 'close target', 'close journal', 'release journal lock'], 'throws'],
+      ['start load', ['stop ticker', 'stop load', 'stop pod watches', 'close target', 'close journal', 'release journal lock'], 'error result'],
       ['run phases', FULL, 'error result'],
       ['drain', FULL, 'error result'],
       ['evaluate checks', FULL, 'error result'],
