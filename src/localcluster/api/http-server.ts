@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { ApiCore, type DeleteOptions } from './api-core.ts';
+import { ApiCore, type DeleteOptions, type WriteOptions } from './api-core.ts';
 import { ApiError, badRequest, expired, methodNotAllowed, notFound } from './api-error.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, OPENAPI_V2_PROTOBUF, SERVER_VERSION } from './discovery.ts';
 import { matchesFields, parseFieldSelector, type FieldSelector } from './field-selector.ts';
@@ -9,13 +9,15 @@ import { matchesLabels, parseLabelSelector, selectorToString, fromStructured, ty
 import type { StoreChange } from './object-store.ts';
 import { apiVersionOf, type ResourceType } from './resources.ts';
 import { toTable, wantsTable, type IncludeObject } from './tables.ts';
+import { parseFieldValidation } from './field-validation.ts';
+import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/codec.ts';
+import { prefersProtobuf, readBody } from './request-body.ts';
 
 /** What the API server needs from the rest of the cluster (the kubelet's logs). */
 export interface ApiServerHooks {
   podLog(namespace: string, name: string, options: { container?: string; tailLines?: number; previous?: boolean }): string;
 }
 
-const MAX_BODY = 16 * 1024 * 1024;
 const DEFAULT_WATCH_TIMEOUT_S = 30 * 60;
 const BOOKMARK_EVERY_MS = 30_000;
 
@@ -38,7 +40,7 @@ export class ApiHttpServer {
     private readonly hooks: ApiServerHooks,
   ) {
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error) => this.fail(res, error));
+      this.handle(req, res).catch((error) => this.fail(req, res, error));
     });
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -116,7 +118,8 @@ export class ApiHttpServer {
       rest = rest.slice(1);
     }
     const route = this.route(group, version, rest, path);
-    const body = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE' ? await readJson(req, method !== 'DELETE') : undefined;
+    const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
+    const body = hasBody ? await readBody(req, { protobuf: !route.type.custom, required: method !== 'DELETE' }) : undefined;
     await this.dispatch(req, res, route, method, query, body, watch);
   }
 
@@ -141,6 +144,8 @@ export class ApiHttpServer {
     const core = this.core;
     const table = wantsTable(req.headers.accept);
     const include = (query.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+    const write: WriteOptions = { dryRun: dryRunOf(query, method === 'DELETE' ? body : undefined), fieldValidation: parseFieldValidation(query.get('fieldValidation')), warnings: [] };
+    const reply = (code: number, object: unknown) => this.object(req, res, code, object, write.warnings!);
 
     if (namespace !== undefined && method !== 'GET' && !core.store.get('namespaces', undefined, namespace) && method !== 'DELETE') {
       throw notFound('namespaces', namespace);
@@ -150,16 +155,16 @@ export class ApiHttpServer {
       switch (method) {
         case 'GET':
           if (watch) return this.watch(req, res, route, query, table, include);
-          return this.list(res, route, query, table, include);
+          return this.list(req, res, route, query, table, include);
         case 'POST': {
-          const created = core.create(type, namespace, body, route.version);
-          return this.json(res, 201, this.present(created, route));
+          const created = core.create(type, namespace, body, route.version, write);
+          return reply(201, this.present(created, route));
         }
         case 'DELETE': {
           const items = core.list(type, namespace, { labelSelector: query.get('labelSelector') ?? '', fieldSelector: query.get('fieldSelector') ?? '' });
-          const options = deleteOptions(query, body);
+          const options = { ...deleteOptions(query, body), dryRun: write.dryRun! };
           const deleted = items.map((item) => core.delete(type, item.metadata.namespace, item.metadata.name!, options).object);
-          return this.json(res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, route.version), metadata: { resourceVersion: core.store.currentRv() }, items: deleted.map((o) => this.present(o, route)) });
+          return reply(200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, route.version), metadata: { resourceVersion: core.store.currentRv() }, items: deleted.map((o) => this.present(o, route)) });
         }
         default:
           throw methodNotAllowed();
@@ -179,15 +184,15 @@ export class ApiHttpServer {
       res.end(text);
       return;
     }
-    if (subresource === 'scale') return this.scale(res, route, method, req.headers['content-type'], body);
+    if (subresource === 'scale') return this.scale(res, route, method, req.headers['content-type'], body, write);
     if (subresource === 'status' || subresource === 'finalize') {
       switch (method) {
         case 'GET':
-          return this.json(res, 200, this.present(core.get(type, namespace, name), route));
+          return reply(200, this.present(core.get(type, namespace, name), route));
         case 'PUT':
-          return this.json(res, 200, this.present(core.replaceStatus(type, namespace, name, body, route.version), route));
+          return reply(200, this.present(core.replaceStatus(type, namespace, name, body, route.version, write), route));
         case 'PATCH':
-          return this.json(res, 200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'status', route.version), route));
+          return reply(200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'status', route.version, write), route));
         default:
           throw methodNotAllowed();
       }
@@ -202,16 +207,16 @@ export class ApiHttpServer {
         }
         const object = core.get(type, namespace, name);
         if (table) return this.json(res, 200, toTable(type, [object], object.metadata.resourceVersion ?? core.store.currentRv(), include));
-        return this.json(res, 200, this.present(object, route));
+        return reply(200, this.present(object, route));
       }
       case 'PUT':
-        return this.json(res, 200, this.present(core.replace(type, namespace, name, body, route.version), route));
+        return reply(200, this.present(core.replace(type, namespace, name, body, route.version, write), route));
       case 'PATCH':
-        return this.json(res, 200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'main', route.version), route));
+        return reply(200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'main', route.version, write), route));
       case 'DELETE': {
-        const result = core.delete(type, namespace, name, deleteOptions(query, body));
+        const result = core.delete(type, namespace, name, { ...deleteOptions(query, body), dryRun: write.dryRun! });
         if (type.custom || (type.group === 'apps' && result.gone) || type.plural === 'configmaps' || type.plural === 'events' || type.plural === 'endpoints' || type.plural === 'secrets') {
-          return this.json(res, 200, {
+          return reply(200, {
             kind: 'Status',
             apiVersion: 'v1',
             metadata: {},
@@ -219,14 +224,14 @@ export class ApiHttpServer {
             details: { name, ...(type.group ? { group: type.group } : {}), kind: type.plural, uid: result.object.metadata.uid },
           });
         }
-        return this.json(res, result.gone ? 200 : 202, this.present(result.object, route));
+        return reply(result.gone ? 200 : 202, this.present(result.object, route));
       }
       default:
         throw methodNotAllowed();
     }
   }
 
-  private list(res: ServerResponse, route: Route, query: URLSearchParams, table: boolean, include: IncludeObject): void {
+  private list(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, table: boolean, include: IncludeObject): void {
     const { type, namespace } = route;
     let items = this.core.list(type, namespace, { labelSelector: query.get('labelSelector') ?? '', fieldSelector: query.get('fieldSelector') ?? '' });
     const rv = this.core.store.currentRv();
@@ -250,12 +255,12 @@ export class ApiHttpServer {
       continueToken = Buffer.from(JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
     }
     if (table) return this.json(res, 200, toTable(type, items, rv, include, true, continueToken));
-    this.json(res, 200, {
+    this.object(req, res, 200, {
       kind: type.listKind,
       apiVersion: apiVersionOf(type.group, route.version),
       metadata: { resourceVersion: rv, ...(continueToken ? { continue: continueToken, remainingItemCount: remaining } : {}) },
       items: items.map((item) => this.present(item, route)),
-    });
+    }, []);
   }
 
   private watch(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, table: boolean, include: IncludeObject): void {
@@ -326,7 +331,7 @@ export class ApiHttpServer {
     });
   }
 
-  private scale(res: ServerResponse, route: Route, method: string, contentType: string | undefined, body: unknown): void {
+  private scale(res: ServerResponse, route: Route, method: string, contentType: string | undefined, body: unknown, write: WriteOptions): void {
     const { type, namespace, name } = route;
     const object = this.core.get(type, namespace, name!);
     const scaleOf = (o: KubeObject) => ({
@@ -340,12 +345,12 @@ export class ApiHttpServer {
     let replicas: unknown;
     if (method === 'PUT') replicas = (body as any)?.spec?.replicas;
     else if (method === 'PATCH') {
-      const patched = this.core.patch(type, namespace, name!, contentType, rewriteScalePatch(body), 'main', route.version);
+      const patched = this.core.patch(type, namespace, name!, contentType, rewriteScalePatch(body), 'main', route.version, { dryRun: write.dryRun! });
       return this.json(res, 200, scaleOf(patched));
     } else throw methodNotAllowed();
     const next = structuredClone(object);
     next.spec.replicas = replicas;
-    return this.json(res, 200, scaleOf(this.core.replace(type, namespace, name!, next, route.version)));
+    return this.json(res, 200, scaleOf(this.core.replace(type, namespace, name!, next, route.version, { dryRun: write.dryRun! })));
   }
 
   /** Serves an object at the version of the request path. */
@@ -354,13 +359,25 @@ export class ApiHttpServer {
     return { ...object, apiVersion: apiVersionOf(route.type.group, route.version) };
   }
 
+  /**
+   * An object, list or Status: in protobuf when `Accept` prefers it and the kind has a protobuf
+   * form here, else JSON (the fallback a real server uses when the client also accepts JSON).
+   */
+  private object(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, warnings: readonly string[]): void {
+    if (warnings.length > 0) res.setHeader('Warning', warnings.map((text) => `299 - ${JSON.stringify(text)}`));
+    const bytes = prefersProtobuf(req.headers.accept) ? encodeProtobufObject(body as { apiVersion?: unknown; kind?: unknown }) : undefined;
+    if (!bytes) return this.json(res, code, body);
+    res.writeHead(code, { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Content-Length': bytes.length });
+    res.end(bytes);
+  }
+
   private json(res: ServerResponse, code: number, body: unknown): void {
     const text = JSON.stringify(body);
     res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
 
-  private fail(res: ServerResponse, error: unknown): void {
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
     const apiError =
       error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error)?.message ?? String(error)}`);
     if (!(error instanceof ApiError)) process.stderr.write(`rebound cluster: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -368,7 +385,7 @@ export class ApiHttpServer {
       res.end();
       return;
     }
-    this.json(res, apiError.code, apiError.toStatus());
+    this.object(req, res, apiError.code, apiError.toStatus(), []);
   }
 }
 
@@ -397,22 +414,11 @@ function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
   return options;
 }
 
-async function readJson(req: IncomingMessage, required: boolean): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (!text) {
-    if (required) throw badRequest('the request body is empty');
-    return undefined;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badRequest(`the body of the request could not be decoded as JSON: ${(error as Error).message}`);
-  }
+/** `dryRun=All` in the query (or in a DELETE's DeleteOptions body); any other value is refused. */
+function dryRunOf(query: URLSearchParams, deleteBody: unknown): boolean {
+  const values = [...query.getAll('dryRun')];
+  const fromBody = (deleteBody as { dryRun?: unknown } | undefined)?.dryRun;
+  if (Array.isArray(fromBody)) values.push(...fromBody.map(String));
+  for (const value of values) if (value !== 'All') throw badRequest(`unsupported dryRun value "${value}": supported values: "All"`);
+  return values.length > 0;
 }
