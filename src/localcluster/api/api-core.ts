@@ -475,7 +475,7 @@ function applyDefaults(type: ResourceType, object: KubeObject): void {
       object.spec.replicas ??= 1;
       object.spec.revisionHistoryLimit ??= 10;
       object.spec.progressDeadlineSeconds ??= 600;
-      object.spec.strategy ??= {};
+      if (typeof object.spec.strategy !== 'object' || object.spec.strategy === null) object.spec.strategy = {};
       object.spec.strategy.type ??= 'RollingUpdate';
       if (object.spec.strategy.type === 'RollingUpdate') {
         object.spec.strategy.rollingUpdate ??= {};
