@@ -134,13 +134,13 @@ describe('localcluster protobuf encoding', function () {
       expect(status).to.deep.include({ kind: 'Status', reason: 'AlreadyExists', code: 409, message: 'configmaps "c" already exists' });
       const json = await post('application/json');
       expect(json.headers.get('content-type')).to.equal('application/json');
-      expect((await json.json()).reason).to.equal('AlreadyExists');
+      expect(((await json.json()) as any).reason).to.equal('AlreadyExists');
     });
 
     it('refuses a protobuf body for a custom resource with 415, as a real server does', async () => {
       const response = await fetch(`${cluster.url}/apis/networking.istio.io/v1/namespaces/default/virtualservices`, { method: 'POST', headers: { 'Content-Type': PROTOBUF }, body: await fixture('configmap') });
       expect(response.status).to.equal(415);
-      expect(await response.json()).to.deep.include({ reason: 'UnsupportedMediaType', code: 415 });
+      expect((await response.json()) as any).to.deep.include({ reason: 'UnsupportedMediaType', code: 415 });
     });
   });
 });

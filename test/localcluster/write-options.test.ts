@@ -2,6 +2,11 @@ import { expect } from 'chai';
 import { startLocalCluster, type LocalCluster } from '../../src/localcluster/index.ts';
 import { kubectl, tempDir, waitFor, writeManifest } from './helpers.ts';
 
+/** A response body as loose JSON (the tests check its shape). */
+async function json(response: Response): Promise<any> {
+  return response.json();
+}
+
 const JSON_TYPE = { 'Content-Type': 'application/json', Accept: 'application/json' };
 
 /** A watch stream read line by line (ended by the test with `stop`). */
@@ -55,7 +60,7 @@ describe('localcluster dryRun and fieldValidation', function () {
     try {
       const dry = await fetch(api('/api/v1/namespaces/dry/configmaps?dryRun=All'), { method: 'POST', headers: JSON_TYPE, body: configMap('ghost', { a: '1' }) });
       expect(dry.status).to.equal(201);
-      const object = await dry.json();
+      const object = await json(dry);
       expect(object.metadata).to.include({ name: 'ghost', namespace: 'dry' });
       expect(object.metadata.uid).to.be.a('string');
       expect(object.metadata.resourceVersion).to.equal(undefined);
@@ -71,18 +76,18 @@ describe('localcluster dryRun and fieldValidation', function () {
   });
 
   it('dryRun=All update, patch and delete change nothing', async () => {
-    const created = await (await fetch(api('/api/v1/namespaces/dry/configmaps'), { method: 'POST', headers: JSON_TYPE, body: configMap('keep', { color: 'blue' }) })).json();
+    const created = await json(await fetch(api('/api/v1/namespaces/dry/configmaps'), { method: 'POST', headers: JSON_TYPE, body: configMap('keep', { color: 'blue' }) }));
     const rv = created.metadata.resourceVersion;
     const put = await fetch(api('/api/v1/namespaces/dry/configmaps/keep?dryRun=All'), { method: 'PUT', headers: JSON_TYPE, body: configMap('keep', { color: 'red' }) });
     expect(put.status).to.equal(200);
-    expect((await put.json()).data).to.deep.equal({ color: 'red' });
+    expect((await json(put)).data).to.deep.equal({ color: 'red' });
     const patch = await fetch(api('/api/v1/namespaces/dry/configmaps/keep?dryRun=All'), { method: 'PATCH', headers: { ...JSON_TYPE, 'Content-Type': 'application/merge-patch+json' }, body: '{"data":{"color":"green"}}' });
     expect(patch.status).to.equal(200);
-    expect((await patch.json()).data).to.deep.equal({ color: 'green' });
+    expect((await json(patch)).data).to.deep.equal({ color: 'green' });
     const del = await kubectl(cluster.kubeconfigPath, ['delete', 'configmap', 'keep', '-n', 'dry', '--dry-run=server', '--request-timeout=10s']);
     expect(del.code, del.stderr).to.equal(0);
     expect(del.stdout.trim()).to.equal('configmap "keep" deleted (server dry run)');
-    const now = await (await fetch(api('/api/v1/namespaces/dry/configmaps/keep'))).json();
+    const now = await json(await fetch(api('/api/v1/namespaces/dry/configmaps/keep')));
     expect(now.data).to.deep.equal({ color: 'blue' });
     expect(now.metadata.resourceVersion).to.equal(rv);
   });
@@ -109,8 +114,8 @@ spec:
     const get = await kubectl(cluster.kubeconfigPath, ['get', 'deployment', 'ghost', '-n', 'dry', '--request-timeout=10s']);
     expect(get.code).to.not.equal(0);
     expect(get.stderr).to.contain('deployments.apps "ghost" not found');
-    const rs = await (await fetch(api('/apis/apps/v1/namespaces/dry/replicasets'))).json();
-    const pods = await (await fetch(api('/api/v1/namespaces/dry/pods'))).json();
+    const rs = await json(await fetch(api('/apis/apps/v1/namespaces/dry/replicasets')));
+    const pods = await json(await fetch(api('/api/v1/namespaces/dry/pods')));
     expect(rs.items).to.deep.equal([]);
     expect(pods.items).to.deep.equal([]);
   });
@@ -119,11 +124,11 @@ spec:
     const body = configMap('strict', { a: '1' }, { spec: { foo: 1 } });
     const response = await fetch(api('/api/v1/namespaces/dry/configmaps?fieldValidation=Strict'), { method: 'POST', headers: JSON_TYPE, body });
     expect(response.status).to.equal(400);
-    expect(await response.json()).to.deep.include({ reason: 'BadRequest', message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"' });
+    expect(await json(response)).to.deep.include({ reason: 'BadRequest', message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"' });
     const nested = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', labelz: {} }, spec: { ports: [{ port: 80 }, { port: 81, name: 'b', foo: 1 }], bar: true } });
     const service = await fetch(api('/api/v1/namespaces/dry/services?fieldValidation=Strict'), { method: 'POST', headers: JSON_TYPE, body: nested });
     expect(service.status).to.equal(400);
-    expect((await service.json()).message).to.equal(
+    expect((await json(service)).message).to.equal(
       'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "metadata.labelz", unknown field "spec.ports[1].foo", unknown field "spec.bar"',
     );
   });
@@ -132,11 +137,11 @@ spec:
     const warn = await fetch(api('/api/v1/namespaces/dry/configmaps?fieldValidation=Warn'), { method: 'POST', headers: JSON_TYPE, body: configMap('warned', { a: '1' }, { extra: 1 }) });
     expect(warn.status).to.equal(201);
     expect(warn.headers.get('warning')).to.equal('299 - "unknown field \\"extra\\""');
-    expect(await warn.json()).to.not.have.property('extra');
+    expect(await json(warn)).to.not.have.property('extra');
     const ignore = await fetch(api('/api/v1/namespaces/dry/configmaps?fieldValidation=Ignore'), { method: 'POST', headers: JSON_TYPE, body: configMap('ignored', { a: '1' }, { extra: 1 }) });
     expect(ignore.status).to.equal(201);
     expect(ignore.headers.get('warning')).to.equal(null);
-    const stored = await (await fetch(api('/api/v1/namespaces/dry/configmaps/ignored'))).json();
+    const stored = await json(await fetch(api('/api/v1/namespaces/dry/configmaps/ignored')));
     expect(stored).to.not.have.property('extra');
     expect(stored.data).to.deep.equal({ a: '1' });
   });

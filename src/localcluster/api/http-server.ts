@@ -365,7 +365,7 @@ export class ApiHttpServer {
    */
   private object(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, warnings: readonly string[]): void {
     if (warnings.length > 0) res.setHeader('Warning', warnings.map((text) => `299 - ${JSON.stringify(text)}`));
-    const bytes = prefersProtobuf(req.headers.accept) ? encodeProtobufObject(body as { apiVersion?: unknown; kind?: unknown }) : undefined;
+    const bytes = prefersProtobuf(req.headers.accept) ? encodeProtobufObject(body as Record<string, unknown>) : undefined;
     if (!bytes) return this.json(res, code, body);
     res.writeHead(code, { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Content-Length': bytes.length });
     res.end(bytes);

@@ -35,7 +35,7 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
 }
 
 /** The protobuf form of a JSON object, or undefined when its kind or one of its fields has no protobuf form here. */
-export function encodeProtobufObject(object: { apiVersion?: unknown; kind?: unknown }): Buffer | undefined {
+export function encodeProtobufObject(object: { apiVersion?: unknown; kind?: unknown; [field: string]: unknown }): Buffer | undefined {
   if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return undefined;
   const type = messageFor(object.apiVersion, object.kind);
   if (!type) return undefined;

@@ -17,8 +17,8 @@ export function validateDeploymentSpec(spec: unknown, errors: FieldErrors): void
   nonNegative(spec.replicas, 'spec.replicas', errors);
   validateSelectorAndTemplate(spec, errors);
   validateStrategy(spec.strategy, errors);
-  nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit', errors);
   nonNegative(spec.minReadySeconds, 'spec.minReadySeconds', errors);
+  nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit', errors);
   if (isInt(spec.progressDeadlineSeconds)) {
     nonNegative(spec.progressDeadlineSeconds, 'spec.progressDeadlineSeconds', errors);
     if (spec.progressDeadlineSeconds <= (spec.minReadySeconds ?? 0)) {
@@ -45,21 +45,23 @@ function nonNegative(value: unknown, path: string, errors: FieldErrors): void {
 
 function validateSelectorAndTemplate(spec: Record<string, any>, errors: FieldErrors): void {
   const selector = spec.selector;
+  // a missing selector selects nothing (labels.Nothing()), so the template cannot match it either
+  let matches = false;
+  let empty = false;
   if (!isObject(selector)) errors.required('spec.selector');
   else {
     validateLabelSelector(selector, errors);
-    const empty = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions?.length ?? 0) === 0;
+    empty = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions?.length ?? 0) === 0;
     if (empty) errors.invalid('spec.selector', selector, 'empty selector is invalid for deployment', goLabelSelector(selector));
-    else if (isObject(spec.template)) {
-      const labels = spec.template.metadata?.labels;
-      let matches = false;
-      try {
-        matches = matchesLabels(fromStructured(selector), labels ?? {});
-      } catch {
-        matches = false;
-      }
-      if (!matches) errors.invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`', goStringMap(labels));
+    try {
+      matches = matchesLabels(fromStructured(selector), isObject(spec.template) ? (spec.template.metadata?.labels ?? {}) : {});
+    } catch {
+      matches = false;
     }
+  }
+  if (isObject(spec.template) && !empty && !matches) {
+    const labels = spec.template.metadata?.labels;
+    errors.invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`', goStringMap(labels));
   }
   validatePodTemplate(spec.template, 'spec.template', errors);
 }
@@ -96,22 +98,28 @@ function validateStrategy(strategy: unknown, errors: FieldErrors): void {
   positiveIntOrPercent(unavailable, 'spec.strategy.rollingUpdate.maxUnavailable', errors);
   positiveIntOrPercent(surge, 'spec.strategy.rollingUpdate.maxSurge', errors);
   if (isZero(unavailable) && isZero(surge)) {
-    errors.invalid('spec.strategy.rollingUpdate.maxUnavailable', unavailable, 'may not be 0 when `maxSurge` is 0');
+    errors.invalid('spec.strategy.rollingUpdate.maxUnavailable', unavailable, 'may not be 0 when `maxSurge` is 0', goIntOrString(unavailable));
   }
   if (typeof unavailable === 'string' && isValidPercent(unavailable) && Number(unavailable.slice(0, -1)) > 100) {
-    errors.invalid('spec.strategy.rollingUpdate.maxUnavailable', unavailable, 'must not be greater than 100%');
+    errors.invalid('spec.strategy.rollingUpdate.maxUnavailable', unavailable, 'must not be greater than 100%', goIntOrString(unavailable));
   }
 }
 
 function positiveIntOrPercent(value: unknown, path: string, errors: FieldErrors): void {
   if (value === undefined || value === null) return;
   if (typeof value === 'string') {
-    if (!isValidPercent(value)) errors.invalid(path, value, "must be an integer or percentage (e.g '5%')");
+    if (!isValidPercent(value)) errors.invalid(path, value, "must be an integer or percentage (e.g '5%')", goIntOrString(value));
   } else if (!isInt(value) || value < 0) errors.invalid(path, value, 'must be greater than or equal to 0');
 }
 
 function isZero(value: unknown): boolean {
   return value === 0 || value === '0%';
+}
+
+/** `%#v` of an intstr.IntOrString (it has no value-receiver String method, so fmt prints the struct). */
+function goIntOrString(value: unknown): string {
+  if (typeof value === 'string') return `intstr.IntOrString{Type:1, IntVal:0, StrVal:${JSON.stringify(value)}}`;
+  return `intstr.IntOrString{Type:0, IntVal:${Number(value)}, StrVal:""}`;
 }
 
 /** `%#v` of a metav1.LabelSelector, as the server prints it for an empty selector. */
