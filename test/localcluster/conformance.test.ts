@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCluster, type LocalCluster } from '../../src/localcluster/index.ts';
 import { CORPUS } from './conformance/corpus.ts';
@@ -38,6 +39,31 @@ describe('localcluster against the conformance corpus (what a real API server an
       const qualified = manifest.apiVersion.includes('/') ? `${manifest.kind}.${manifest.apiVersion.split('/')[0]}` : manifest.kind;
       const list = testCase.expect.lines.length === 1 ? testCase.expect.lines[0] : `[${testCase.expect.lines.join(', ')}]`;
       expect(status.message, testCase.id).to.equal(`${qualified} "${manifest.metadata.name}" is invalid: ${list}`);
+    }
+  });
+
+  it('updates: a Deployment selector and an immutable ConfigMap cannot change', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebound-conformance-update-'));
+    try {
+      const deployment = (app: string) =>
+        JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'frozen' }, spec: { replicas: 0, selector: { matchLabels: { app } }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image: 'img' }] } } } });
+      const file = join(dir, 'frozen.json');
+      await writeFile(file, deployment('one'));
+      expect((await kubectl(cluster.kubeconfigPath, ['apply', '-f', file, '--request-timeout=10s'])).code).to.equal(0);
+      await writeFile(file, deployment('two'));
+      const changed = await kubectl(cluster.kubeconfigPath, ['apply', '-f', file, '--request-timeout=10s']);
+      expect(changed.code).to.equal(1);
+      expect(changed.stderr.trim()).to.equal(
+        'The Deployment "frozen" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"two"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+      );
+      const cm = join(dir, 'cm.json');
+      await writeFile(cm, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen' }, immutable: true, data: { a: '1' } }));
+      expect((await kubectl(cluster.kubeconfigPath, ['apply', '-f', cm, '--request-timeout=10s'])).code).to.equal(0);
+      await writeFile(cm, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen' }, immutable: true, data: { a: '2' } }));
+      const edited = await kubectl(cluster.kubeconfigPath, ['apply', '-f', cm, '--request-timeout=10s']);
+      expect(edited.stderr.trim()).to.equal('The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -184,7 +184,7 @@ export class ApiCore {
       // the main resource does not write status for types with a status subresource
       if (type.subresources.includes('status') || !type.custom) next.status = current.status;
       applyDefaults(type, next);
-      this.validate(type, next);
+      this.validate(type, next, current);
       if (type.plural === 'pods') this.checkPodUpdate(current, next);
       if (hasGeneration(type)) {
         const changed = stableStringify(current.spec) !== stableStringify(next.spec);
@@ -388,8 +388,8 @@ export class ApiCore {
     for (const key of Object.keys(object)) if (!(key in typed)) delete object[key];
   }
 
-  private validate(type: ResourceType, object: KubeObject): void {
-    const issues: FieldIssue[] = validateObject(type, object);
+  private validate(type: ResourceType, object: KubeObject, old?: KubeObject): void {
+    const issues: FieldIssue[] = validateObject(type, object, old);
     if (issues.length > 0) throw invalid(qualifiedKind(type), type.kind, object.metadata.name ?? '', issues, type.group);
   }
 

@@ -7,7 +7,8 @@ import { validateObjectMeta, type NameRule } from './metadata.ts';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from './name-rules.ts';
 import { validatePodSpec } from './pod-spec.ts';
 import { validateServiceSpec } from './service.ts';
-import { validateDeploymentSpec, validateReplicaSetSpec } from './workloads.ts';
+import { goLabelSelector, validateDeploymentSpec, validateReplicaSetSpec } from './workloads.ts';
+import { stableStringify } from '../names.ts';
 
 /**
  * What the API server checks before it stores an object: one entry per resource
@@ -18,6 +19,8 @@ export interface KindValidator {
   /** The rule for metadata.name (undefined: not checked, as for custom resources). */
   readonly name?: NameRule;
   readonly validate?: (object: KubeObject, errors: FieldErrors) => void;
+  /** Rules that compare an update with the stored object (immutable fields). */
+  readonly validateUpdate?: (object: KubeObject, old: KubeObject, errors: FieldErrors) => void;
 }
 
 const validators = new Map<string, KindValidator>();
@@ -33,22 +36,44 @@ registerValidator('', 'services', { name: isDns1035Label, validate: (service, er
   validateLocalPortAnnotation(service, errors);
 } });
 registerValidator('', 'endpoints', { name: isDns1123Subdomain });
-registerValidator('', 'configmaps', { name: isDns1123Subdomain, validate: validateConfigMapData });
-registerValidator('', 'secrets', { name: isDns1123Subdomain, validate: validateSecretData });
+registerValidator('', 'configmaps', { name: isDns1123Subdomain, validate: validateConfigMapData, validateUpdate: (next, old, errors) => validateImmutableData(next, old, ['data', 'binaryData'], errors) });
+registerValidator('', 'secrets', {
+  name: isDns1123Subdomain,
+  validate: validateSecretData,
+  validateUpdate: (next, old, errors) => {
+    if ((next.type ?? 'Opaque') !== (old.type ?? 'Opaque')) errors.invalid('type', next.type, 'field is immutable');
+    validateImmutableData(next, old, ['data'], errors);
+  },
+});
 registerValidator('', 'serviceaccounts', { name: isDns1123Subdomain });
 registerValidator('', 'events', {});
 registerValidator('', 'nodes', { name: isDns1123Subdomain });
-registerValidator('apps', 'deployments', { name: isDns1123Subdomain, validate: (deployment, errors) => validateDeploymentSpec(deployment.spec, errors) });
-registerValidator('apps', 'replicasets', { name: isDns1123Subdomain, validate: (rs, errors) => validateReplicaSetSpec(rs.spec, errors) });
+registerValidator('apps', 'deployments', { name: isDns1123Subdomain, validate: (deployment, errors) => validateDeploymentSpec(deployment.spec, errors), validateUpdate: validateSelectorUnchanged });
+registerValidator('apps', 'replicasets', { name: isDns1123Subdomain, validate: (rs, errors) => validateReplicaSetSpec(rs.spec, errors), validateUpdate: validateSelectorUnchanged });
 registerValidator('apiextensions.k8s.io', 'customresourcedefinitions', { name: isDns1123Subdomain });
 
-/** Every problem the server would report for `object` (empty when it would store it). */
-export function validateObject(type: ResourceType, object: KubeObject): FieldIssue[] {
+/** Every problem the server would report for `object` (empty when it would store it); `old` on updates. */
+export function validateObject(type: ResourceType, object: KubeObject, old?: KubeObject): FieldIssue[] {
   const errors = new FieldErrors();
   const validator = validators.get(resourceKey(type.group, type.plural));
   validateObjectMeta(object.metadata, validator?.name ?? (type.custom ? undefined : isDns1123Subdomain), errors);
   validator?.validate?.(object, errors);
+  if (old) validator?.validateUpdate?.(object, old, errors);
   return errors.list;
+}
+
+/** apps/v1 selectors cannot change (ValidateDeploymentUpdate / ValidateReplicaSetUpdate). */
+function validateSelectorUnchanged(next: KubeObject, old: KubeObject, errors: FieldErrors): void {
+  if (stableStringify(next.spec?.selector) !== stableStringify(old.spec?.selector)) {
+    errors.invalid('spec.selector', next.spec?.selector, 'field is immutable', goLabelSelector(next.spec?.selector ?? {}));
+  }
+}
+
+/** ValidateConfigMapUpdate / ValidateSecretUpdate: `immutable: true` freezes the data. */
+function validateImmutableData(next: KubeObject, old: KubeObject, fields: readonly string[], errors: FieldErrors): void {
+  if (old.immutable !== true) return;
+  if (next.immutable !== true) errors.forbidden('immutable', 'field is immutable when `immutable` is set');
+  for (const field of fields) if (stableStringify(next[field] ?? {}) !== stableStringify(old[field] ?? {})) errors.forbidden(field, 'field is immutable when `immutable` is set');
 }
 
 /** The plane's own annotation: the loopback port a Service's first port listens on. */

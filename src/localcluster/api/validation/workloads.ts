@@ -123,7 +123,7 @@ function goIntOrString(value: unknown): string {
 }
 
 /** `%#v` of a metav1.LabelSelector, as the server prints it for an empty selector. */
-function goLabelSelector(selector: Record<string, any>): string {
+export function goLabelSelector(selector: Record<string, any>): string {
   const labels = selector.matchLabels === undefined ? 'map[string]string(nil)' : goStringMap(selector.matchLabels);
   const expressions = Array.isArray(selector.matchExpressions) && selector.matchExpressions.length === 0 ? '[]v1.LabelSelectorRequirement{}' : '[]v1.LabelSelectorRequirement(nil)';
   return `v1.LabelSelector{MatchLabels:${labels}, MatchExpressions:${expressions}}`;
