@@ -144,6 +144,26 @@ export const CORPUS: readonly ConformanceCase[] = [
     manifest: deployment('conf-labels', (d) => (d.metadata.labels = { app: 'has space' })),
     expect: { code: 422, lines: [`metadata.labels: Invalid value: "has space": ${LABEL_VALUE_RULE}`] },
   },
+  {
+    id: 'deployment-replicas-as-string',
+    manifest: deployment('conf-types', (d) => (d.spec.replicas = '2')),
+    expect: { code: 400, lines: ['Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32'] },
+  },
+  {
+    id: 'deployment-bad-quantity',
+    manifest: deployment('conf-quantity', (d) => (firstContainer(d).resources = { limits: { memory: 'lots' } })),
+    expect: { code: 400, lines: ["Deployment in version \"v1\" cannot be handled as a Deployment: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"] },
+  },
+  {
+    id: 'deployment-requests-above-limits',
+    manifest: deployment('conf-requests', (d) => (firstContainer(d).resources = { limits: { cpu: '1' }, requests: { cpu: '2' } })),
+    expect: { code: 422, lines: [`${TEMPLATE_CONTAINER}.resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1`] },
+  },
+  {
+    id: 'deployment-env-value-and-value-from',
+    manifest: deployment('conf-envfrom', (d) => (firstContainer(d).env = [{ name: 'MODE', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }])),
+    expect: { code: 422, lines: [`${TEMPLATE_CONTAINER}.env[0].valueFrom: Invalid value: "": may not be specified when \`value\` is not empty`] },
+  },
   { id: 'deployment-name', manifest: deployment('Conf_Deploy'), expect: { code: 422, lines: [`metadata.name: Invalid value: "Conf_Deploy": ${SUBDOMAIN_RULE}`] } },
 
   // ReplicaSet (apps/v1)

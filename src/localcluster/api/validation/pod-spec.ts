@@ -1,5 +1,6 @@
 import { FieldErrors, isInt, isObject } from './field-errors.ts';
 import { validateLabels, validateObjectMeta } from './metadata.ts';
+import { validateResourceRequirements } from './resources.ts';
 import { isConfigMapKey, isDns1123Label, isDns1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum, inclusiveRangeError } from './name-rules.ts';
 
 /**
@@ -109,14 +110,10 @@ function validateContainers(containers: unknown, path: string, errors: FieldErro
       errors.required(`${at}.name`);
       return;
     }
+    // the order of validateContainerCommon, then the duplicate check, then the probes
     if (!container.name) errors.required(`${at}.name`);
-    else {
-      errors.invalidEach(`${at}.name`, container.name, isDns1123Label(String(container.name)));
-      if (context.containerNames.has(container.name)) errors.duplicate(`${at}.name`, container.name);
-      context.containerNames.add(container.name);
-    }
+    else errors.invalidEach(`${at}.name`, container.name, isDns1123Label(String(container.name)));
     if (!container.image) errors.required(`${at}.image`);
-    if (container.imagePullPolicy !== undefined && !PULL_POLICIES.includes(container.imagePullPolicy)) errors.notSupported(`${at}.imagePullPolicy`, container.imagePullPolicy, PULL_POLICIES);
     if (container.terminationMessagePolicy !== undefined && !TERMINATION_MESSAGE_POLICIES.includes(container.terminationMessagePolicy)) {
       errors.notSupported(`${at}.terminationMessagePolicy`, container.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES);
     }
@@ -124,6 +121,12 @@ function validateContainers(containers: unknown, path: string, errors: FieldErro
     validateEnv(container.env, `${at}.env`, errors);
     validateEnvFrom(container.envFrom, `${at}.envFrom`, errors);
     validateVolumeMounts(container.volumeMounts, `${at}.volumeMounts`, errors, context.volumes);
+    if (container.imagePullPolicy !== undefined && !PULL_POLICIES.includes(container.imagePullPolicy)) errors.notSupported(`${at}.imagePullPolicy`, container.imagePullPolicy, PULL_POLICIES);
+    validateResourceRequirements(container.resources, `${at}.resources`, errors);
+    if (container.name) {
+      if (context.containerNames.has(container.name)) errors.duplicate(`${at}.name`, container.name);
+      context.containerNames.add(container.name);
+    }
     if (context.init) {
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
         if (container[probe] !== undefined && container.restartPolicy !== 'Always') errors.forbidden(`${at}.${probe}`, `may not be set for init containers without restartPolicy=Always`);
@@ -168,18 +171,19 @@ function validateEnv(env: unknown, path: string, errors: FieldErrors): void {
     else errors.invalidEach(`${at}.name`, variable.name, isEnvVarName(String(variable.name)));
     const from = variable.valueFrom;
     if (isObject(from)) {
+      // validateEnvVarValueFrom: each source's own fields first, then how many sources there are
       const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'].filter((key) => from[key] !== undefined && from[key] !== null);
-      if (sources.length === 0) errors.invalid(`${at}.valueFrom`, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`');
-      else if (sources.length > 1) errors.invalid(`${at}.valueFrom`, '', 'may not have more than one field specified at a time');
-      if (variable.value !== undefined && variable.value !== '' && sources.length > 0) errors.invalid(`${at}.valueFrom`, '', 'may not be specified when `value` is not empty');
+      if (isObject(from.fieldRef) && !from.fieldRef.fieldPath) errors.required(`${at}.valueFrom.fieldRef.fieldPath`);
       for (const ref of ['configMapKeyRef', 'secretKeyRef'] as const) {
         const selector = from[ref];
         if (!isObject(selector)) continue;
+        if (!selector.name) errors.required(`${at}.valueFrom.${ref}.name`);
         if (!selector.key) errors.required(`${at}.valueFrom.${ref}.key`);
         else errors.invalidEach(`${at}.valueFrom.${ref}.key`, selector.key, isConfigMapKey(String(selector.key)));
-        if (!selector.name) errors.required(`${at}.valueFrom.${ref}.name`);
       }
-      if (isObject(from.fieldRef) && !from.fieldRef.fieldPath) errors.required(`${at}.valueFrom.fieldRef.fieldPath`);
+      if (sources.length === 0) errors.invalid(`${at}.valueFrom`, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`');
+      else if (variable.value !== undefined && variable.value !== '') errors.invalid(`${at}.valueFrom`, '', 'may not be specified when `value` is not empty');
+      else if (sources.length > 1) errors.invalid(`${at}.valueFrom`, '', 'may not have more than one field specified at a time');
     }
   });
 }
