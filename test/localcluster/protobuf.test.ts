@@ -137,6 +137,15 @@ describe('localcluster protobuf encoding', function () {
       expect(((await json.json()) as any).reason).to.equal('AlreadyExists');
     });
 
+    it('answers 406 when Accept allows only protobuf and the object has no protobuf form (a custom resource)', async () => {
+      const response = await fetch(`${cluster.url}/apis/networking.istio.io/v1/namespaces/default/virtualservices`, { headers: { Accept: PROTOBUF } });
+      expect(response.status).to.equal(406);
+      expect((await response.json()) as any).to.deep.include({ reason: 'NotAcceptable', code: 406 });
+      const listed = await fetch(`${cluster.url}/api/v1/namespaces/default/configmaps`, { headers: { Accept: PROTOBUF } });
+      expect(listed.status).to.equal(200);
+      expect((decodeProtobufObject(Buffer.from(await listed.arrayBuffer())) as any).kind).to.equal('ConfigMapList');
+    });
+
     it('refuses a protobuf body for a custom resource with 415, as a real server does', async () => {
       const response = await fetch(`${cluster.url}/apis/networking.istio.io/v1/namespaces/default/virtualservices`, { method: 'POST', headers: { 'Content-Type': PROTOBUF }, body: await fixture('configmap') });
       expect(response.status).to.equal(415);

@@ -11,7 +11,7 @@ import { apiVersionOf, type ResourceType } from './resources.ts';
 import { toTable, wantsTable, type IncludeObject } from './tables.ts';
 import { parseFieldValidation } from './field-validation.ts';
 import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/codec.ts';
-import { prefersProtobuf, readBody } from './request-body.ts';
+import { acceptsJson, prefersProtobuf, readBody } from './request-body.ts';
 
 /** What the API server needs from the rest of the cluster (the kubelet's logs). */
 export interface ApiServerHooks {
@@ -366,6 +366,10 @@ export class ApiHttpServer {
   private object(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, warnings: readonly string[]): void {
     if (warnings.length > 0) res.setHeader('Warning', warnings.map((text) => `299 - ${JSON.stringify(text)}`));
     const bytes = prefersProtobuf(req.headers.accept) ? encodeProtobufObject(body as Record<string, unknown>) : undefined;
+    if (!bytes && !acceptsJson(req.headers.accept)) {
+      const refusal = new ApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json, application/yaml');
+      return this.json(res, 406, refusal.toStatus());
+    }
     if (!bytes) return this.json(res, code, body);
     res.writeHead(code, { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Content-Length': bytes.length });
     res.end(bytes);

@@ -58,8 +58,19 @@ export async function readBody(req: IncomingMessage, rules: BodyRules): Promise<
 
 /** True when the most preferred media type of `Accept` is the Kubernetes protobuf encoding. */
 export function prefersProtobuf(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const ranked = accept
+  const first = rankMediaTypes(accept)[0];
+  return first !== undefined && first.type === PROTOBUF_MEDIA_TYPE && !first.params.some((p) => p.startsWith('as='));
+}
+
+/** False only when `Accept` names media types and none of them is JSON (or a wildcard). */
+export function acceptsJson(accept: string | undefined): boolean {
+  const ranked = rankMediaTypes(accept);
+  return ranked.length === 0 || ranked.some((entry) => ['application/json', 'application/*', '*/*', 'application/yaml'].includes(entry.type));
+}
+
+function rankMediaTypes(accept: string | undefined): Array<{ type: string; q: number; index: number; params: string[] }> {
+  if (!accept) return [];
+  return accept
     .split(',')
     .map((part, index) => {
       const [type, ...params] = part.split(';').map((s) => s.trim());
@@ -68,6 +79,4 @@ export function prefersProtobuf(accept: string | undefined): boolean {
     })
     .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
-  const first = ranked[0];
-  return first !== undefined && first.type === PROTOBUF_MEDIA_TYPE && !first.params.some((p) => p.startsWith('as='));
 }
