@@ -25,13 +25,11 @@ export interface PodSpecContext {
   readonly template: boolean;
 }
 
+/** A workload's pod template; the Go field is a struct, not a pointer, so a missing one is an empty one. */
 export function validatePodTemplate(template: unknown, path: string, errors: FieldErrors): void {
-  if (!isObject(template)) {
-    errors.required(path);
-    return;
-  }
-  if (isObject(template.metadata)) validateObjectMeta(template.metadata, undefined, errors, `${path}.metadata`);
-  validatePodSpec(template.spec, `${path}.spec`, errors, { template: true });
+  const value = isObject(template) ? template : {};
+  if (isObject(value.metadata)) validateObjectMeta(value.metadata, undefined, errors, `${path}.metadata`);
+  validatePodSpec(value.spec ?? {}, `${path}.spec`, errors, { template: true });
 }
 
 export function validatePodSpec(spec: unknown, path: string, errors: FieldErrors, context: PodSpecContext = { template: false }): void {
@@ -47,7 +45,7 @@ export function validatePodSpec(spec: unknown, path: string, errors: FieldErrors
 
   if (context.template) {
     if (spec.restartPolicy !== undefined && spec.restartPolicy !== 'Always') errors.notSupported(`${path}.restartPolicy`, spec.restartPolicy, ['Always']);
-    if (spec.activeDeadlineSeconds !== undefined) errors.forbidden(`${path}.activeDeadlineSeconds`, 'activeDeadlineSeconds in ReplicaSet is not Supported');
+    if (spec.activeDeadlineSeconds !== undefined) errors.invalid(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 'activeDeadlineSeconds in ReplicaSet is not Supported');
   } else if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy)) {
     errors.notSupported(`${path}.restartPolicy`, spec.restartPolicy, RESTART_POLICIES);
   }

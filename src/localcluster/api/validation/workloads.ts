@@ -8,12 +8,8 @@ import { validatePodTemplate } from './pod-spec.ts';
 
 const STRATEGY_TYPES = ['Recreate', 'RollingUpdate'];
 
-export function validateDeploymentSpec(spec: unknown, errors: FieldErrors): void {
-  if (!isObject(spec)) {
-    errors.required('spec.selector');
-    errors.required('spec.template');
-    return;
-  }
+export function validateDeploymentSpec(value: unknown, errors: FieldErrors): void {
+  const spec = isObject(value) ? value : {};
   nonNegative(spec.replicas, 'spec.replicas', errors);
   validateSelectorAndTemplate(spec, errors);
   validateStrategy(spec.strategy, errors);
@@ -27,12 +23,8 @@ export function validateDeploymentSpec(spec: unknown, errors: FieldErrors): void
   }
 }
 
-export function validateReplicaSetSpec(spec: unknown, errors: FieldErrors): void {
-  if (!isObject(spec)) {
-    errors.required('spec.selector');
-    errors.required('spec.template');
-    return;
-  }
+export function validateReplicaSetSpec(value: unknown, errors: FieldErrors): void {
+  const spec = isObject(value) ? value : {};
   nonNegative(spec.replicas, 'spec.replicas', errors);
   nonNegative(spec.minReadySeconds, 'spec.minReadySeconds', errors);
   validateSelectorAndTemplate(spec, errors);
@@ -54,13 +46,13 @@ function validateSelectorAndTemplate(spec: Record<string, any>, errors: FieldErr
     empty = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions?.length ?? 0) === 0;
     if (empty) errors.invalid('spec.selector', selector, 'empty selector is invalid for deployment', goLabelSelector(selector));
     try {
-      matches = matchesLabels(fromStructured(selector), isObject(spec.template) ? (spec.template.metadata?.labels ?? {}) : {});
+      matches = matchesLabels(fromStructured(selector), isObject(spec.template) && isObject(spec.template.metadata) ? (spec.template.metadata.labels ?? {}) : {});
     } catch {
       matches = false;
     }
   }
-  if (isObject(spec.template) && !empty && !matches) {
-    const labels = spec.template.metadata?.labels;
+  if (!empty && !matches) {
+    const labels = isObject(spec.template) && isObject(spec.template.metadata) ? spec.template.metadata.labels : undefined;
     errors.invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`', goStringMap(labels));
   }
   validatePodTemplate(spec.template, 'spec.template', errors);
