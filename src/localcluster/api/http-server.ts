@@ -144,8 +144,10 @@ export class ApiHttpServer {
     const core = this.core;
     const table = wantsTable(req.headers.accept);
     const include = (query.get('includeObject') as IncludeObject | null) ?? 'Metadata';
-    const write: WriteOptions = { dryRun: dryRunOf(query, method === 'DELETE' ? body : undefined), fieldValidation: parseFieldValidation(query.get('fieldValidation')), warnings: [] };
-    const reply = (code: number, object: unknown) => this.object(req, res, code, object, write.warnings!);
+    const dryRun = dryRunOf(query, method === 'DELETE' ? body : undefined);
+    const warnings: string[] = [];
+    const write: WriteOptions = { dryRun, fieldValidation: parseFieldValidation(query.get('fieldValidation')), warnings };
+    const reply = (code: number, object: unknown) => this.object(req, res, code, object, warnings);
 
     if (namespace !== undefined && method !== 'GET' && !core.store.get('namespaces', undefined, namespace) && method !== 'DELETE') {
       throw notFound('namespaces', namespace);
@@ -162,7 +164,7 @@ export class ApiHttpServer {
         }
         case 'DELETE': {
           const items = core.list(type, namespace, { labelSelector: query.get('labelSelector') ?? '', fieldSelector: query.get('fieldSelector') ?? '' });
-          const options = { ...deleteOptions(query, body), dryRun: write.dryRun! };
+          const options = { ...deleteOptions(query, body), dryRun };
           const deleted = items.map((item) => core.delete(type, item.metadata.namespace, item.metadata.name!, options).object);
           return reply(200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, route.version), metadata: { resourceVersion: core.store.currentRv() }, items: deleted.map((o) => this.present(o, route)) });
         }
@@ -184,7 +186,7 @@ export class ApiHttpServer {
       res.end(text);
       return;
     }
-    if (subresource === 'scale') return this.scale(res, route, method, req.headers['content-type'], body, write);
+    if (subresource === 'scale') return this.scale(res, route, method, req.headers['content-type'], body, dryRun);
     if (subresource === 'status' || subresource === 'finalize') {
       switch (method) {
         case 'GET':
@@ -214,7 +216,7 @@ export class ApiHttpServer {
       case 'PATCH':
         return reply(200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'main', route.version, write), route));
       case 'DELETE': {
-        const result = core.delete(type, namespace, name, { ...deleteOptions(query, body), dryRun: write.dryRun! });
+        const result = core.delete(type, namespace, name, { ...deleteOptions(query, body), dryRun });
         if (type.custom || (type.group === 'apps' && result.gone) || type.plural === 'configmaps' || type.plural === 'events' || type.plural === 'endpoints' || type.plural === 'secrets') {
           return reply(200, {
             kind: 'Status',
@@ -331,7 +333,7 @@ export class ApiHttpServer {
     });
   }
 
-  private scale(res: ServerResponse, route: Route, method: string, contentType: string | undefined, body: unknown, write: WriteOptions): void {
+  private scale(res: ServerResponse, route: Route, method: string, contentType: string | undefined, body: unknown, dryRun: boolean): void {
     const { type, namespace, name } = route;
     const object = this.core.get(type, namespace, name!);
     const scaleOf = (o: KubeObject) => ({
@@ -345,12 +347,12 @@ export class ApiHttpServer {
     let replicas: unknown;
     if (method === 'PUT') replicas = (body as any)?.spec?.replicas;
     else if (method === 'PATCH') {
-      const patched = this.core.patch(type, namespace, name!, contentType, rewriteScalePatch(body), 'main', route.version, { dryRun: write.dryRun! });
+      const patched = this.core.patch(type, namespace, name!, contentType, rewriteScalePatch(body), 'main', route.version, { dryRun });
       return this.json(res, 200, scaleOf(patched));
     } else throw methodNotAllowed();
     const next = structuredClone(object);
     next.spec.replicas = replicas;
-    return this.json(res, 200, scaleOf(this.core.replace(type, namespace, name!, next, route.version, { dryRun: write.dryRun! })));
+    return this.json(res, 200, scaleOf(this.core.replace(type, namespace, name!, next, route.version, { dryRun })));
   }
 
   /** Serves an object at the version of the request path. */

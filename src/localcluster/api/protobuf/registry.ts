@@ -101,8 +101,11 @@ export function isInline(type: protobuf.Type, field: protobuf.Field): boolean {
   return INLINE_FIELDS.has(`${typeName(type)}.${field.name}`);
 }
 
+/** Unmodelled JSON keys of a message, its inline (embedded) messages' included. */
 export function opaqueFields(type: protobuf.Type): readonly string[] {
-  return OPAQUE_FIELDS.get(typeName(type)) ?? [];
+  const own = OPAQUE_FIELDS.get(typeName(type)) ?? [];
+  const inlined = type.fieldsArray.filter((field) => isInline(type, field)).flatMap((field) => opaqueFields(field.resolvedType as protobuf.Type));
+  return inlined.length === 0 ? own : [...own, ...inlined];
 }
 
 /** The message type of a field whose value is a message (map values included), else undefined. */
