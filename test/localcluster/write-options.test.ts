@@ -120,6 +120,18 @@ spec:
     expect(pods.items).to.deep.equal([]);
   });
 
+  it('refuses unknown dryRun and fieldValidation values as the options kind does (422)', async () => {
+    const bad = await fetch(api('/api/v1/namespaces/dry/configmaps?dryRun=Everything&fieldValidation=Loud'), { method: 'POST', headers: JSON_TYPE, body: configMap('never', { a: '1' }) });
+    expect(bad.status).to.equal(422);
+    const status = await json(bad);
+    expect(status.message).to.equal(
+      'CreateOptions.meta.k8s.io "" is invalid: [dryRun: Unsupported value: []string{"Everything"}: supported values: "All", fieldValidation: Unsupported value: "Loud": supported values: "", "Ignore", "Strict", "Warn"]',
+    );
+    expect(status.details.causes.map((c: { field: string }) => c.field)).to.deep.equal(['dryRun', 'fieldValidation']);
+    const del = await fetch(api('/api/v1/namespaces/dry/configmaps/never?dryRun=Some'), { method: 'DELETE' });
+    expect((await json(del)).message).to.equal('DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"');
+  });
+
   it('fieldValidation=Strict refuses an unknown field with the strict decoding error (400)', async () => {
     const body = configMap('strict', { a: '1' }, { spec: { foo: 1 } });
     const response = await fetch(api('/api/v1/namespaces/dry/configmaps?fieldValidation=Strict'), { method: 'POST', headers: JSON_TYPE, body });

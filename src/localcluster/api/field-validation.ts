@@ -7,11 +7,11 @@ import { jsonFields, messageFor, messageOf, opaqueFields, specialKind } from './
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /** Absent means Warn, the API server's default since 1.27 (kubectl itself asks for Strict). */
-export function parseFieldValidation(value: string | null): FieldValidation {
-  if (value === null || value === '') return 'Warn';
-  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
-  throw badRequest(`fieldValidation must be one of Ignore, Warn or Strict, not "${value}"`);
+export function fieldValidationOf(value: string | null): FieldValidation {
+  return value === 'Strict' || value === 'Ignore' ? value : 'Warn';
 }
+
+export const FIELD_VALIDATION_VALUES = ['', 'Ignore', 'Strict', 'Warn'];
 
 const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ApiCore, type DeleteOptions, type WriteOptions } from './api-core.ts';
-import { ApiError, badRequest, expired, methodNotAllowed, notFound } from './api-error.ts';
+import { ApiError, badRequest, expired, invalid, methodNotAllowed, notFound, type FieldIssue } from './api-error.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, OPENAPI_V2_PROTOBUF, SERVER_VERSION } from './discovery.ts';
 import { matchesFields, parseFieldSelector, type FieldSelector } from './field-selector.ts';
 import type { KubeObject } from './kube-object.ts';
@@ -9,7 +9,7 @@ import { matchesLabels, parseLabelSelector, selectorToString, fromStructured, ty
 import type { StoreChange } from './object-store.ts';
 import { apiVersionOf, type ResourceType } from './resources.ts';
 import { toTable, wantsTable, type IncludeObject } from './tables.ts';
-import { parseFieldValidation } from './field-validation.ts';
+import { FIELD_VALIDATION_VALUES, fieldValidationOf } from './field-validation.ts';
 import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/codec.ts';
 import { acceptsJson, prefersProtobuf, readBody } from './request-body.ts';
 
@@ -144,9 +144,9 @@ export class ApiHttpServer {
     const core = this.core;
     const table = wantsTable(req.headers.accept);
     const include = (query.get('includeObject') as IncludeObject | null) ?? 'Metadata';
-    const dryRun = dryRunOf(query, method === 'DELETE' ? body : undefined);
+    const dryRun = checkWriteOptions(method, query, method === 'DELETE' ? body : undefined);
     const warnings: string[] = [];
-    const write: WriteOptions = { dryRun, fieldValidation: parseFieldValidation(query.get('fieldValidation')), warnings };
+    const write: WriteOptions = { dryRun, fieldValidation: fieldValidationOf(query.get('fieldValidation')), warnings };
     const reply = (code: number, object: unknown) => this.object(req, res, code, object, warnings);
 
     if (namespace !== undefined && method !== 'GET' && !core.store.get('namespaces', undefined, namespace) && method !== 'DELETE') {
@@ -420,11 +420,26 @@ function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
   return options;
 }
 
-/** `dryRun=All` in the query (or in a DELETE's DeleteOptions body); any other value is refused. */
-function dryRunOf(query: URLSearchParams, deleteBody: unknown): boolean {
-  const values = [...query.getAll('dryRun')];
+const OPTIONS_KIND: Record<string, string> = { POST: 'CreateOptions', PUT: 'UpdateOptions', PATCH: 'PatchOptions', DELETE: 'DeleteOptions' };
+
+/**
+ * The write options of the query (and of a DELETE's DeleteOptions body), checked as
+ * ValidateCreateOptions & co. do: a 422 on the options kind. Returns whether it is a dry run.
+ */
+function checkWriteOptions(method: string, query: URLSearchParams, deleteBody: unknown): boolean {
+  const optionsKind = OPTIONS_KIND[method];
+  if (!optionsKind) return false;
+  const dryRun = [...query.getAll('dryRun')];
   const fromBody = (deleteBody as { dryRun?: unknown } | undefined)?.dryRun;
-  if (Array.isArray(fromBody)) values.push(...fromBody.map(String));
-  for (const value of values) if (value !== 'All') throw badRequest(`unsupported dryRun value "${value}": supported values: "All"`);
-  return values.length > 0;
+  if (Array.isArray(fromBody)) dryRun.push(...fromBody.map(String));
+  const issues: FieldIssue[] = [];
+  if (dryRun.some((value) => value !== 'All')) {
+    issues.push({ field: 'dryRun', type: 'FieldValueNotSupported', value: dryRun, valueText: `[]string{${dryRun.map((v) => JSON.stringify(v)).join(', ')}}`, detail: 'supported values: "All"' });
+  }
+  const fieldValidation = query.get('fieldValidation');
+  if (method !== 'DELETE' && fieldValidation !== null && !FIELD_VALIDATION_VALUES.includes(fieldValidation)) {
+    issues.push({ field: 'fieldValidation', type: 'FieldValueNotSupported', value: fieldValidation, detail: `supported values: ${FIELD_VALIDATION_VALUES.map((v) => JSON.stringify(v)).join(', ')}` });
+  }
+  if (issues.length > 0) throw invalid(`${optionsKind}.meta.k8s.io`, optionsKind, '', issues, 'meta.k8s.io');
+  return dryRun.length > 0;
 }
