@@ -19,6 +19,8 @@ export interface CaseOutcome {
 export interface CorpusOptions {
   readonly kubeconfig: string;
   readonly context?: string;
+  /** Default: the context's namespace. */
+  readonly namespace?: string;
   readonly kubectl?: string;
   readonly requestTimeoutS?: number;
 }
@@ -40,7 +42,7 @@ export async function runCorpus(cases: readonly ConformanceCase[], options: Corp
 async function runCase(testCase: ConformanceCase, dir: string, options: CorpusOptions): Promise<CaseOutcome> {
   const file = join(dir, `${testCase.id}.json`);
   await writeFile(file, JSON.stringify(testCase.manifest, null, 2));
-  const args = ['--kubeconfig', options.kubeconfig, ...(options.context ? ['--context', options.context] : []), 'apply', '--dry-run=server', '-f', file, '-v=6', `--request-timeout=${options.requestTimeoutS ?? 10}s`];
+  const args = ['--kubeconfig', options.kubeconfig, ...(options.context ? ['--context', options.context] : []), ...(options.namespace ? ['--namespace', options.namespace] : []), 'apply', '--dry-run=server', '-f', file, '-v=6', `--request-timeout=${options.requestTimeoutS ?? 10}s`];
   const result = await run(options.kubectl ?? 'kubectl', args, ((options.requestTimeoutS ?? 10) + 10) * 1000);
   const log = `${result.stdout}\n${result.stderr}`.split('\n');
   const codes = log.map((line) => WRITE_LOG.exec(line)?.[2]).filter((c): c is string => c !== undefined);
