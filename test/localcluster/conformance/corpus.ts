@@ -207,6 +207,11 @@ export const CORPUS: readonly ConformanceCase[] = [
     manifest: service('conf-selector', (s) => (s.spec.selector = { app: 'a b' })),
     expect: { code: 422, lines: [`spec.selector: Invalid value: "a b": ${LABEL_VALUE_RULE}`] },
   },
+  {
+    id: 'service-session-affinity-timeout',
+    manifest: service('conf-affinity', (s) => Object.assign(s.spec, { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 100000 } } })),
+    expect: { code: 422, lines: ['spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 100000: must be between 1 and 86400, inclusive'] },
+  },
   { id: 'service-no-ports', manifest: service('conf-noports', (s) => delete s.spec.ports), expect: { code: 422, lines: ['spec.ports: Required value'] } },
 
   // Pod (v1)

@@ -35,6 +35,10 @@ export function validateServiceSpec(spec: unknown, errors: FieldErrors): void {
   });
 
   if (spec.sessionAffinity !== undefined && !AFFINITIES.includes(spec.sessionAffinity)) errors.notSupported('spec.sessionAffinity', spec.sessionAffinity, AFFINITIES);
+  const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+  if (spec.sessionAffinity === 'ClientIP' && timeout !== undefined && (!isInt(timeout) || timeout <= 0 || timeout > 86400)) {
+    errors.invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', timeout, inclusiveRangeError(1, 86400));
+  }
   if (type !== 'ExternalName') validateLabels(spec.selector, 'spec.selector', errors);
   if ((type === 'ClusterIP' || type === 'ExternalName') && ports.some((p: any) => isObject(p) && p.nodePort)) {
     ports.forEach((port: any, i: number) => {
