@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { enforceFieldValidation } from '../../src/localcluster/api/field-validation.ts';
 import { isConfigMapKey, isDns1035Label, isEnvVarName, isQualifiedName, isValidLabelValue, isValidPortName } from '../../src/localcluster/api/validation/name-rules.ts';
 import { quantityValue } from '../../src/localcluster/api/validation/resources.ts';
+import { validateObject } from '../../src/localcluster/api/validation/index.ts';
+import { BUILTIN_RESOURCES } from '../../src/localcluster/api/resources.ts';
 
 describe('localcluster validation rules (apimachinery util/validation)', () => {
   it('IANA service names: every rule reported, in the server order', () => {
@@ -28,6 +30,14 @@ describe('localcluster validation rules (apimachinery util/validation)', () => {
     expect(isEnvVarName('..')).to.deep.equal(["must not be '..'"]);
     expect(isEnvVarName('9LIVES')).to.have.length(1);
     expect(isConfigMapKey('..data')).to.deep.equal(["must not start with '..'"]);
+  });
+
+  it('generateName is checked as a prefix, before the generated name', () => {
+    const pods = BUILTIN_RESOURCES.find((t) => t.plural === 'pods')!;
+    const pod = (meta: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: { containers: [{ name: 'a', image: 'i' }] } });
+    expect(validateObject(pods, pod({ generateName: 'web-', name: 'web-x7k2p' }))).to.deep.equal([]);
+    const issues = validateObject(pods, pod({ generateName: 'Web_', name: 'Web_x7k2p' }));
+    expect(issues.map((i) => i.field)).to.deep.equal(['metadata.generateName', 'metadata.name']);
   });
 
   it('quantities: decimal, binary and exponent suffixes', () => {

@@ -7,12 +7,12 @@ export type NameRule = (name: string) => string[];
 
 /** ValidateObjectMeta (apimachinery/pkg/api/validation/objectmeta.go): name, labels, annotations. */
 export function validateObjectMeta(meta: Record<string, any>, nameRule: NameRule | undefined, errors: FieldErrors, path = 'metadata'): void {
-  if (nameRule && typeof meta.name === 'string' && meta.name !== '') errors.invalidEach(`${path}.name`, meta.name, nameRule(meta.name));
-  // a generateName is a prefix: a trailing '-' is allowed (MaskTrailingDash)
-  if (nameRule && !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '') {
+  // generateName first (a prefix: a trailing '-' is allowed, MaskTrailingDash), then the name itself
+  if (nameRule && typeof meta.generateName === 'string' && meta.generateName !== '') {
     const masked = meta.generateName.length > 1 && meta.generateName.endsWith('-') ? `${meta.generateName.slice(0, -1)}a` : meta.generateName;
     errors.invalidEach(`${path}.generateName`, meta.generateName, nameRule(masked));
   }
+  if (nameRule && typeof meta.name === 'string' && meta.name !== '') errors.invalidEach(`${path}.name`, meta.name, nameRule(meta.name));
   validateLabels(meta.labels, `${path}.labels`, errors);
   validateAnnotations(meta.annotations, `${path}.annotations`, errors);
 }
