@@ -21,7 +21,8 @@ spec:
   replicas: 2
   selector: { matchLabels: { app: web } }
   template:
-    metadata: { labels: { app: web } }
+    # probe every 200 ms locally (real servers take whole seconds only: periodSeconds is an int32)
+    metadata: { labels: { app: web }, annotations: { rebound.dev/probe-period-ms: "200" } }
     spec:
       terminationGracePeriodSeconds: 1
       containers:
@@ -31,6 +32,6 @@ spec:
           ports: [ { name: http, containerPort: 8080 } ]
           readinessProbe:
             httpGet: { path: /, port: http }
-            periodSeconds: 0.2
+            periodSeconds: 1
             failureThreshold: 1
 `;

@@ -6,7 +6,8 @@ import { kubeTime, newUid, randomSuffix, stableStringify } from './names.ts';
 import type { ObjectStore } from './object-store.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
 import { apiVersionOf, resourceKey, resourceTypeFromCrd, type ResourceRegistry, type ResourceType } from './resources.ts';
-import { validateObject } from './validation.ts';
+import { validateObject } from './validation/index.ts';
+import { enforceFieldValidation, type FieldValidation } from './field-validation.ts';
 
 export const NODE_NAME = 'rebound-local';
 
@@ -15,7 +16,18 @@ export interface ListOptions {
   fieldSelector?: string;
 }
 
+/** Options of a write request (create, update, patch). */
+export interface WriteOptions {
+  /** `dryRun=All`: everything but storing (no watch event, no side effects). */
+  dryRun?: boolean;
+  /** Unset for in-process writes: unknown fields are dropped silently. */
+  fieldValidation?: FieldValidation;
+  /** Filled with `Warning` header texts (fieldValidation=Warn). */
+  warnings?: string[];
+}
+
 export interface DeleteOptions {
+  dryRun?: boolean;
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -65,9 +77,10 @@ export class ApiCore {
       .sort((a, b) => compareKeys(a, b));
   }
 
-  create(type: ResourceType, namespace: string | undefined, body: unknown, version = type.versions[0]!): KubeObject {
+  create(type: ResourceType, namespace: string | undefined, body: unknown, version = type.versions[0]!, options: WriteOptions = {}): KubeObject {
     const object = this.asObject(body, type);
     this.checkKind(type, object, version);
+    this.checkFields(type, object, version, options);
     if (type.namespaced) {
       const ns = namespace ?? object.metadata.namespace ?? 'default';
       if (object.metadata.namespace && object.metadata.namespace !== ns) {
@@ -98,44 +111,56 @@ export class ApiCore {
     delete meta.deletionGracePeriodSeconds;
     if (hasGeneration(type)) meta.generation = 1;
     else delete meta.generation;
+    if (options.dryRun) return object;
     if (type.plural === 'customresourcedefinitions') this.registerCrd(object);
     return this.store.create(this.key(type), object);
   }
 
   /** PUT: full replacement with optimistic concurrency on metadata.resourceVersion. */
-  replace(type: ResourceType, namespace: string | undefined, name: string, body: unknown, version = type.versions[0]!): KubeObject {
+  replace(type: ResourceType, namespace: string | undefined, name: string, body: unknown, version = type.versions[0]!, options: WriteOptions = {}): KubeObject {
     const object = this.asObject(body, type);
     this.checkKind(type, object, version);
+    this.checkFields(type, object, version, options);
     if (object.metadata.name && object.metadata.name !== name) throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
     const current = this.get(type, namespace, name);
     if (object.metadata.resourceVersion && object.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw conflict(type.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', type.group);
     }
-    return this.writeUpdate(type, current, object, version, 'main');
+    return this.writeUpdate(type, current, object, version, 'main', options);
   }
 
-  patch(type: ResourceType, namespace: string | undefined, name: string, contentType: string | undefined, patch: unknown, subresource: 'main' | 'status' = 'main', version = type.versions[0]!): KubeObject {
+  patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    contentType: string | undefined,
+    patch: unknown,
+    subresource: 'main' | 'status' = 'main',
+    version = type.versions[0]!,
+    options: WriteOptions = {},
+  ): KubeObject {
     const current = this.get(type, namespace, name);
     const patchType = patchTypeOf(contentType, !type.custom);
     const patched = applyPatch(patchType, clone(current), patch) as KubeObject;
     const object = this.asObject(patched, type);
+    if (subresource === 'main') this.checkFields(type, object, version, options);
     if (object.metadata.name !== name) throw badRequest('metadata.name cannot be changed by a patch');
     if (object.metadata.resourceVersion && object.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw conflict(type.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', type.group);
     }
-    return this.writeUpdate(type, current, object, version, subresource);
+    return this.writeUpdate(type, current, object, version, subresource, options);
   }
 
-  replaceStatus(type: ResourceType, namespace: string | undefined, name: string, body: unknown, version = type.versions[0]!): KubeObject {
+  replaceStatus(type: ResourceType, namespace: string | undefined, name: string, body: unknown, version = type.versions[0]!, options: WriteOptions = {}): KubeObject {
     const object = this.asObject(body, type);
     const current = this.get(type, namespace, name);
     if (object.metadata.resourceVersion && object.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw conflict(type.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', type.group);
     }
-    return this.writeUpdate(type, current, object, version, 'status');
+    return this.writeUpdate(type, current, object, version, 'status', options);
   }
 
-  private writeUpdate(type: ResourceType, current: KubeObject, incoming: KubeObject, version: string, subresource: 'main' | 'status'): KubeObject {
+  private writeUpdate(type: ResourceType, current: KubeObject, incoming: KubeObject, version: string, subresource: 'main' | 'status', options: WriteOptions): KubeObject {
     let next: KubeObject;
     if (subresource === 'status') {
       next = clone(current);
@@ -159,7 +184,7 @@ export class ApiCore {
       // the main resource does not write status for types with a status subresource
       if (type.subresources.includes('status') || !type.custom) next.status = current.status;
       applyDefaults(type, next);
-      this.validate(type, next);
+      this.validate(type, next, current);
       if (type.plural === 'pods') this.checkPodUpdate(current, next);
       if (hasGeneration(type)) {
         const changed = stableStringify(current.spec) !== stableStringify(next.spec);
@@ -169,6 +194,7 @@ export class ApiCore {
     if (stableStringify({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) === stableStringify({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) {
       return current; // a no-op write does not bump resourceVersion, as on a real server
     }
+    if (options.dryRun) return { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } };
     if (type.plural === 'customresourcedefinitions' && subresource === 'main') this.registerCrd(next);
     return this.store.update(this.key(type), next);
   }
@@ -186,6 +212,7 @@ export class ApiCore {
     if (options.gracePeriodSeconds !== undefined && (!Number.isInteger(options.gracePeriodSeconds) || options.gracePeriodSeconds < 0)) {
       throw invalid('DeleteOptions', 'DeleteOptions', '', [{ field: 'gracePeriodSeconds', type: 'FieldValueInvalid', value: options.gracePeriodSeconds, detail: 'must be greater than or equal to 0' }]);
     }
+    if (options.dryRun) return this.deleteDryRun(type, current, options);
     if (type.plural === 'pods') return this.deletePod(current, options);
     if (type.plural === 'namespaces') return this.deleteNamespace(current);
     if (type.plural === 'customresourcedefinitions') {
@@ -198,6 +225,27 @@ export class ApiCore {
     const removed = this.store.remove(this.key(type), current.metadata.namespace, name)!;
     this.collectGarbage(removed, options.propagationPolicy ?? 'Background');
     return { object: removed, gone: true };
+  }
+
+  /** What DELETE would answer, with nothing changed: a graceful pod comes back marked, anything else as it is. */
+  private deleteDryRun(type: ResourceType, current: KubeObject, options: DeleteOptions): DeleteResult {
+    if (type.plural === 'pods') {
+      const grace = options.gracePeriodSeconds ?? current.spec?.terminationGracePeriodSeconds ?? 30;
+      if (grace > 0 && current.spec?.nodeName && current.status?.phase !== 'Succeeded' && current.status?.phase !== 'Failed') {
+        const marked = clone(current);
+        marked.metadata.deletionTimestamp ??= kubeTime(Date.now() + grace * 1000);
+        marked.metadata.deletionGracePeriodSeconds = grace;
+        return { object: marked, gone: false };
+      }
+    }
+    if (type.plural === 'namespaces') {
+      if (current.metadata.name === 'default' || current.metadata.name === 'kube-system') throw new ApiError(403, 'Forbidden', `namespaces "${current.metadata.name}" is forbidden: this namespace may not be deleted`);
+      const marked = clone(current);
+      marked.metadata.deletionTimestamp ??= kubeTime();
+      marked.status = { ...(marked.status ?? {}), phase: 'Terminating' };
+      return { object: marked, gone: false };
+    }
+    return { object: current, gone: true };
   }
 
   private deletePod(current: KubeObject, options: DeleteOptions): DeleteResult {
@@ -332,8 +380,16 @@ export class ApiCore {
     }
   }
 
-  private validate(type: ResourceType, object: KubeObject): void {
-    const issues: FieldIssue[] = validateObject(type, object);
+  /** Built-in kinds drop fields their schema lacks; fieldValidation decides whether that is an error. */
+  private checkFields(type: ResourceType, object: KubeObject, version: string, options: WriteOptions): void {
+    if (type.custom) return;
+    const typed = { ...object, apiVersion: apiVersionOf(type.group, version), kind: type.kind };
+    enforceFieldValidation(typed, options.fieldValidation ?? 'Ignore', version, options.warnings ?? []);
+    for (const key of Object.keys(object)) if (!(key in typed)) delete object[key];
+  }
+
+  private validate(type: ResourceType, object: KubeObject, old?: KubeObject): void {
+    const issues: FieldIssue[] = validateObject(type, object, old);
     if (issues.length > 0) throw invalid(qualifiedKind(type), type.kind, object.metadata.name ?? '', issues, type.group);
   }
 
@@ -419,7 +475,13 @@ function applyDefaults(type: ResourceType, object: KubeObject): void {
       object.spec.replicas ??= 1;
       object.spec.revisionHistoryLimit ??= 10;
       object.spec.progressDeadlineSeconds ??= 600;
-      object.spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+      if (typeof object.spec.strategy !== 'object' || object.spec.strategy === null) object.spec.strategy = {};
+      object.spec.strategy.type ??= 'RollingUpdate';
+      if (object.spec.strategy.type === 'RollingUpdate') {
+        object.spec.strategy.rollingUpdate ??= {};
+        object.spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+        object.spec.strategy.rollingUpdate.maxSurge ??= '25%';
+      }
       defaultPodSpec(object.spec.template?.spec);
       object.status ??= {};
       break;
@@ -449,6 +511,15 @@ function applyDefaults(type: ResourceType, object: KubeObject): void {
       object.status ??= { loadBalancer: {} };
       break;
     }
+    case '/secrets':
+      // stringData is write-only: merged into data (base64) on every write, as the server converts it
+      if (object.stringData && typeof object.stringData === 'object') {
+        object.data = { ...(object.data ?? {}) };
+        for (const [key, value] of Object.entries(object.stringData as Record<string, unknown>)) object.data[key] = Buffer.from(String(value)).toString('base64');
+      }
+      delete object.stringData;
+      object.type ??= 'Opaque';
+      break;
     case '/namespaces':
       object.spec ??= { finalizers: ['kubernetes'] };
       object.status ??= { phase: 'Active' };

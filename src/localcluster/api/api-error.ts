@@ -88,9 +88,11 @@ export function expired(message: string): ApiError {
 /** One field problem for a 422 Invalid. `kind` is the Kind (`Deployment`), `qualifiedKind` e.g. `Deployment.apps`. */
 export interface FieldIssue {
   readonly field: string;
-  readonly type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden';
+  readonly type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueNotFound' | 'FieldValueTooLong' | 'FieldValueTooMany';
   readonly detail: string;
   readonly value?: unknown;
+  /** The value as Go's `%#v` prints a struct or map (when it is not a plain string or number). */
+  readonly valueText?: string;
 }
 
 const TYPE_TEXT: Record<FieldIssue['type'], string> = {
@@ -99,10 +101,15 @@ const TYPE_TEXT: Record<FieldIssue['type'], string> = {
   FieldValueNotSupported: 'Unsupported value',
   FieldValueDuplicate: 'Duplicate value',
   FieldValueForbidden: 'Forbidden',
+  FieldValueNotFound: 'Not found',
+  FieldValueTooLong: 'Too long',
+  FieldValueTooMany: 'Too many',
 };
 
+const PRINTS_VALUE = new Set<FieldIssue['type']>(['FieldValueInvalid', 'FieldValueNotSupported', 'FieldValueDuplicate', 'FieldValueNotFound']);
+
 export function describeFieldIssue(issue: FieldIssue): string {
-  const value = issue.type === 'FieldValueInvalid' || issue.type === 'FieldValueNotSupported' || issue.type === 'FieldValueDuplicate' ? `: ${JSON.stringify(issue.value)}` : '';
+  const value = PRINTS_VALUE.has(issue.type) ? `: ${issue.valueText ?? JSON.stringify(issue.value ?? null)}` : '';
   return `${issue.field}: ${TYPE_TEXT[issue.type]}${value}${issue.detail ? `: ${issue.detail}` : ''}`;
 }
 

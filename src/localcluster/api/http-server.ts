@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { ApiCore, type DeleteOptions } from './api-core.ts';
-import { ApiError, badRequest, expired, methodNotAllowed, notFound } from './api-error.ts';
+import { ApiCore, type DeleteOptions, type WriteOptions } from './api-core.ts';
+import { ApiError, badRequest, expired, invalid, methodNotAllowed, notFound, type FieldIssue } from './api-error.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, OPENAPI_V2_PROTOBUF, SERVER_VERSION } from './discovery.ts';
 import { matchesFields, parseFieldSelector, type FieldSelector } from './field-selector.ts';
 import type { KubeObject } from './kube-object.ts';
@@ -9,13 +9,15 @@ import { matchesLabels, parseLabelSelector, selectorToString, fromStructured, ty
 import type { StoreChange } from './object-store.ts';
 import { apiVersionOf, type ResourceType } from './resources.ts';
 import { toTable, wantsTable, type IncludeObject } from './tables.ts';
+import { FIELD_VALIDATION_VALUES, fieldValidationOf } from './field-validation.ts';
+import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/codec.ts';
+import { acceptsJson, prefersProtobuf, readBody } from './request-body.ts';
 
 /** What the API server needs from the rest of the cluster (the kubelet's logs). */
 export interface ApiServerHooks {
   podLog(namespace: string, name: string, options: { container?: string; tailLines?: number; previous?: boolean }): string;
 }
 
-const MAX_BODY = 16 * 1024 * 1024;
 const DEFAULT_WATCH_TIMEOUT_S = 30 * 60;
 const BOOKMARK_EVERY_MS = 30_000;
 
@@ -38,7 +40,7 @@ export class ApiHttpServer {
     private readonly hooks: ApiServerHooks,
   ) {
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error) => this.fail(res, error));
+      this.handle(req, res).catch((error) => this.fail(req, res, error));
     });
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -116,7 +118,8 @@ export class ApiHttpServer {
       rest = rest.slice(1);
     }
     const route = this.route(group, version, rest, path);
-    const body = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE' ? await readJson(req, method !== 'DELETE') : undefined;
+    const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
+    const body = hasBody ? await readBody(req, { protobuf: !route.type.custom, required: method !== 'DELETE' }) : undefined;
     await this.dispatch(req, res, route, method, query, body, watch);
   }
 
@@ -141,6 +144,10 @@ export class ApiHttpServer {
     const core = this.core;
     const table = wantsTable(req.headers.accept);
     const include = (query.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+    const dryRun = checkWriteOptions(method, query, method === 'DELETE' ? body : undefined);
+    const warnings: string[] = [];
+    const write: WriteOptions = { dryRun, fieldValidation: fieldValidationOf(query.get('fieldValidation')), warnings };
+    const reply = (code: number, object: unknown) => this.object(req, res, code, object, warnings);
 
     if (namespace !== undefined && method !== 'GET' && !core.store.get('namespaces', undefined, namespace) && method !== 'DELETE') {
       throw notFound('namespaces', namespace);
@@ -150,16 +157,16 @@ export class ApiHttpServer {
       switch (method) {
         case 'GET':
           if (watch) return this.watch(req, res, route, query, table, include);
-          return this.list(res, route, query, table, include);
+          return this.list(req, res, route, query, table, include);
         case 'POST': {
-          const created = core.create(type, namespace, body, route.version);
-          return this.json(res, 201, this.present(created, route));
+          const created = core.create(type, namespace, body, route.version, write);
+          return reply(201, this.present(created, route));
         }
         case 'DELETE': {
           const items = core.list(type, namespace, { labelSelector: query.get('labelSelector') ?? '', fieldSelector: query.get('fieldSelector') ?? '' });
-          const options = deleteOptions(query, body);
+          const options = { ...deleteOptions(query, body), dryRun };
           const deleted = items.map((item) => core.delete(type, item.metadata.namespace, item.metadata.name!, options).object);
-          return this.json(res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, route.version), metadata: { resourceVersion: core.store.currentRv() }, items: deleted.map((o) => this.present(o, route)) });
+          return reply(200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, route.version), metadata: { resourceVersion: core.store.currentRv() }, items: deleted.map((o) => this.present(o, route)) });
         }
         default:
           throw methodNotAllowed();
@@ -179,15 +186,15 @@ export class ApiHttpServer {
       res.end(text);
       return;
     }
-    if (subresource === 'scale') return this.scale(res, route, method, req.headers['content-type'], body);
+    if (subresource === 'scale') return this.scale(res, route, method, req.headers['content-type'], body, dryRun);
     if (subresource === 'status' || subresource === 'finalize') {
       switch (method) {
         case 'GET':
-          return this.json(res, 200, this.present(core.get(type, namespace, name), route));
+          return reply(200, this.present(core.get(type, namespace, name), route));
         case 'PUT':
-          return this.json(res, 200, this.present(core.replaceStatus(type, namespace, name, body, route.version), route));
+          return reply(200, this.present(core.replaceStatus(type, namespace, name, body, route.version, write), route));
         case 'PATCH':
-          return this.json(res, 200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'status', route.version), route));
+          return reply(200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'status', route.version, write), route));
         default:
           throw methodNotAllowed();
       }
@@ -202,16 +209,16 @@ export class ApiHttpServer {
         }
         const object = core.get(type, namespace, name);
         if (table) return this.json(res, 200, toTable(type, [object], object.metadata.resourceVersion ?? core.store.currentRv(), include));
-        return this.json(res, 200, this.present(object, route));
+        return reply(200, this.present(object, route));
       }
       case 'PUT':
-        return this.json(res, 200, this.present(core.replace(type, namespace, name, body, route.version), route));
+        return reply(200, this.present(core.replace(type, namespace, name, body, route.version, write), route));
       case 'PATCH':
-        return this.json(res, 200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'main', route.version), route));
+        return reply(200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'main', route.version, write), route));
       case 'DELETE': {
-        const result = core.delete(type, namespace, name, deleteOptions(query, body));
+        const result = core.delete(type, namespace, name, { ...deleteOptions(query, body), dryRun });
         if (type.custom || (type.group === 'apps' && result.gone) || type.plural === 'configmaps' || type.plural === 'events' || type.plural === 'endpoints' || type.plural === 'secrets') {
-          return this.json(res, 200, {
+          return reply(200, {
             kind: 'Status',
             apiVersion: 'v1',
             metadata: {},
@@ -219,14 +226,14 @@ export class ApiHttpServer {
             details: { name, ...(type.group ? { group: type.group } : {}), kind: type.plural, uid: result.object.metadata.uid },
           });
         }
-        return this.json(res, result.gone ? 200 : 202, this.present(result.object, route));
+        return reply(result.gone ? 200 : 202, this.present(result.object, route));
       }
       default:
         throw methodNotAllowed();
     }
   }
 
-  private list(res: ServerResponse, route: Route, query: URLSearchParams, table: boolean, include: IncludeObject): void {
+  private list(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, table: boolean, include: IncludeObject): void {
     const { type, namespace } = route;
     let items = this.core.list(type, namespace, { labelSelector: query.get('labelSelector') ?? '', fieldSelector: query.get('fieldSelector') ?? '' });
     const rv = this.core.store.currentRv();
@@ -250,12 +257,12 @@ export class ApiHttpServer {
       continueToken = Buffer.from(JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
     }
     if (table) return this.json(res, 200, toTable(type, items, rv, include, true, continueToken));
-    this.json(res, 200, {
+    this.object(req, res, 200, {
       kind: type.listKind,
       apiVersion: apiVersionOf(type.group, route.version),
       metadata: { resourceVersion: rv, ...(continueToken ? { continue: continueToken, remainingItemCount: remaining } : {}) },
       items: items.map((item) => this.present(item, route)),
-    });
+    }, []);
   }
 
   private watch(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, table: boolean, include: IncludeObject): void {
@@ -326,7 +333,7 @@ export class ApiHttpServer {
     });
   }
 
-  private scale(res: ServerResponse, route: Route, method: string, contentType: string | undefined, body: unknown): void {
+  private scale(res: ServerResponse, route: Route, method: string, contentType: string | undefined, body: unknown, dryRun: boolean): void {
     const { type, namespace, name } = route;
     const object = this.core.get(type, namespace, name!);
     const scaleOf = (o: KubeObject) => ({
@@ -340,12 +347,12 @@ export class ApiHttpServer {
     let replicas: unknown;
     if (method === 'PUT') replicas = (body as any)?.spec?.replicas;
     else if (method === 'PATCH') {
-      const patched = this.core.patch(type, namespace, name!, contentType, rewriteScalePatch(body), 'main', route.version);
+      const patched = this.core.patch(type, namespace, name!, contentType, rewriteScalePatch(body), 'main', route.version, { dryRun });
       return this.json(res, 200, scaleOf(patched));
     } else throw methodNotAllowed();
     const next = structuredClone(object);
     next.spec.replicas = replicas;
-    return this.json(res, 200, scaleOf(this.core.replace(type, namespace, name!, next, route.version)));
+    return this.json(res, 200, scaleOf(this.core.replace(type, namespace, name!, next, route.version, { dryRun })));
   }
 
   /** Serves an object at the version of the request path. */
@@ -354,13 +361,29 @@ export class ApiHttpServer {
     return { ...object, apiVersion: apiVersionOf(route.type.group, route.version) };
   }
 
+  /**
+   * An object, list or Status: in protobuf when `Accept` prefers it and the kind has a protobuf
+   * form here, else JSON (the fallback a real server uses when the client also accepts JSON).
+   */
+  private object(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, warnings: readonly string[]): void {
+    if (warnings.length > 0) res.setHeader('Warning', warnings.map((text) => `299 - ${JSON.stringify(text)}`));
+    const bytes = prefersProtobuf(req.headers.accept) ? encodeProtobufObject(body as Record<string, unknown>) : undefined;
+    if (!bytes && !acceptsJson(req.headers.accept)) {
+      const refusal = new ApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json, application/yaml');
+      return this.json(res, 406, refusal.toStatus());
+    }
+    if (!bytes) return this.json(res, code, body);
+    res.writeHead(code, { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Content-Length': bytes.length });
+    res.end(bytes);
+  }
+
   private json(res: ServerResponse, code: number, body: unknown): void {
     const text = JSON.stringify(body);
     res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
 
-  private fail(res: ServerResponse, error: unknown): void {
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
     const apiError =
       error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error)?.message ?? String(error)}`);
     if (!(error instanceof ApiError)) process.stderr.write(`rebound cluster: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -368,7 +391,7 @@ export class ApiHttpServer {
       res.end();
       return;
     }
-    this.json(res, apiError.code, apiError.toStatus());
+    this.object(req, res, apiError.code, apiError.toStatus(), []);
   }
 }
 
@@ -397,22 +420,26 @@ function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
   return options;
 }
 
-async function readJson(req: IncomingMessage, required: boolean): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large');
-    chunks.push(chunk as Buffer);
+const OPTIONS_KIND: Record<string, string> = { POST: 'CreateOptions', PUT: 'UpdateOptions', PATCH: 'PatchOptions', DELETE: 'DeleteOptions' };
+
+/**
+ * The write options of the query (and of a DELETE's DeleteOptions body), checked as
+ * ValidateCreateOptions & co. do: a 422 on the options kind. Returns whether it is a dry run.
+ */
+function checkWriteOptions(method: string, query: URLSearchParams, deleteBody: unknown): boolean {
+  const optionsKind = OPTIONS_KIND[method];
+  if (!optionsKind) return false;
+  const dryRun = [...query.getAll('dryRun')];
+  const fromBody = (deleteBody as { dryRun?: unknown } | undefined)?.dryRun;
+  if (Array.isArray(fromBody)) dryRun.push(...fromBody.map(String));
+  const issues: FieldIssue[] = [];
+  if (dryRun.some((value) => value !== 'All')) {
+    issues.push({ field: 'dryRun', type: 'FieldValueNotSupported', value: dryRun, valueText: `[]string{${dryRun.map((v) => JSON.stringify(v)).join(', ')}}`, detail: 'supported values: "All"' });
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (!text) {
-    if (required) throw badRequest('the request body is empty');
-    return undefined;
+  const fieldValidation = query.get('fieldValidation');
+  if (method !== 'DELETE' && fieldValidation !== null && !FIELD_VALIDATION_VALUES.includes(fieldValidation)) {
+    issues.push({ field: 'fieldValidation', type: 'FieldValueNotSupported', value: fieldValidation, detail: `supported values: ${FIELD_VALIDATION_VALUES.map((v) => JSON.stringify(v)).join(', ')}` });
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badRequest(`the body of the request could not be decoded as JSON: ${(error as Error).message}`);
-  }
+  if (issues.length > 0) throw invalid(`${optionsKind}.meta.k8s.io`, optionsKind, '', issues, 'meta.k8s.io');
+  return dryRun.length > 0;
 }
