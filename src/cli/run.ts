@@ -2,7 +2,7 @@
  * `rebound run <file>`: validate, preflight, run the experiment, write reports, exit with the
  * verdict's code. The only place run errors become messages and exit codes.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
@@ -12,6 +12,7 @@ import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
 import { applyTargetOverrides } from '../runner/overrides.ts';
 import { formatProgress, paint } from '../runner/progress-line.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
+import { DirectoryNotWritableError, probeWritableDir } from '../util/probe-writable-dir.ts';
 
 export const RUN_USAGE = `Usage: rebound run <file> [options]
 
@@ -138,6 +139,8 @@ export async function main(argv: string[]): Promise<number> {
     const loaded = await loadExperiment(args.file, { env, cwd });
     const experiment = applyTargetOverrides(loaded, { toxiproxyUrl: args.toxiproxyUrl, kubeconfig: args.kubeconfig, context: args.context });
     const outDir = args.out ? resolve(cwd, args.out) : defaultOutDir(experiment, cwd);
+    const journalPath = resolve(cwd, args.journal);
+    if (!args.dryRun) await checkWritable(outDir, journalPath, { outGiven: args.out !== undefined || experiment.report.outDir !== undefined, journalGiven: args.journal !== DEFAULT_JOURNAL });
 
     // Event lines come from the console reporter (stdout); the live line is ours (stderr, TTY only).
     const observer: RunObserver = {
@@ -164,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
       experiment,
       file: args.file,
       outDir,
-      journalPath: resolve(cwd, args.journal),
+      journalPath,
       dryRun: args.dryRun,
       yes: args.yes,
       env,
@@ -184,6 +187,27 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     clearProgress();
     return reportFailure(error, errorLine);
+  }
+}
+
+const PROBE_TIMEOUT_MS = 5000;
+
+/** Before any fault: where the reports and the journal go must be writable (a bad --out is found now, not after the run). */
+async function checkWritable(outDir: string, journalPath: string, given: { outGiven: boolean; journalGiven: boolean }): Promise<void> {
+  const places = [
+    { dir: outDir, what: 'the reports', flag: '--out DIR', given: given.outGiven },
+    { dir: dirname(journalPath), what: 'the journal', flag: '--journal PATH', given: given.journalGiven },
+  ];
+  for (const place of places) {
+    try {
+      await probeWritableDir(place.dir, { timeoutMs: PROBE_TIMEOUT_MS });
+    } catch (error) {
+      if (!(error instanceof DirectoryNotWritableError)) throw error;
+      const message = `${error.message}; nothing was run`;
+      const hint = `write ${place.what} somewhere writable with ${place.flag}`;
+      if (place.given) throw new UsageError(`${message} (${hint})`);
+      throw new InfraError(message, hint);
+    }
   }
 }
 
