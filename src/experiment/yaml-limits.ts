@@ -1,7 +1,7 @@
 /**
  * Checks on a parsed YAML document before it becomes a value: what the YAML library would
  * otherwise throw without a location (unresolved aliases, alias bombs) or let through silently
- * (`__proto__` keys, `.inf` / `.nan`, `<<` merge keys, absurd nesting). Each problem is reported
+ * (`__proto__` keys, `.inf` / `.nan`, `<<` merge keys, map or list keys, absurd nesting). Each problem is reported
  * once, at its node, with its field path.
  *
  * The walk is iterative: a deeply nested document must not overflow the stack here too.
@@ -97,6 +97,10 @@ export function documentProblems(document: Document): DocumentProblem[] {
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
+        if (isMap(pair.key) || isSeq(pair.key) || isAlias(pair.key)) {
+          problems.push({ offset: offsetOf(pair.key), path, message: 'a key must be a plain name, not a map, a list or an alias' });
+          continue;
+        }
         const key = keyText(pair.key);
         if (key === '__proto__') problems.push({ offset: offsetOf(pair.key), path: [...path, key], message: 'the key "__proto__" is not allowed' });
         if (key === '<<') problems.push({ offset: offsetOf(pair.key), path: [...path, key], message: 'YAML merge keys ("<<") are not supported: write the fields out (anchors and aliases of whole values work)' });

@@ -28,6 +28,7 @@ const CASES: Record<string, { text: string; expect: string }> = {
   'merge-key.yaml': { text: edit('  timeout: 2s', '  <<: { timeout: 2s }'), expect: '16:3 load["<<"]: YAML merge keys ("<<") are not supported' },
   'proto.yaml': { text: edit('  name: payments-primary-down', '  name: payments-primary-down\n  labels: { __proto__: polluted }'), expect: '5:13 metadata.labels.__proto__: the key "__proto__" is not allowed' },
   'deep.yaml': { text: `${VALID}x-deep: ${'['.repeat(3000)}${']'.repeat(3000)}\n`, expect: 'nested too deep for the YAML parser' },
+  'map-key.yaml': { text: `${VALID}? [a, b]\n: c\n`, expect: 'a key must be a plain name, not a map, a list or an alias' },
   'nested-70.yaml': { text: `${VALID}x-deep: ${'['.repeat(70)}${']'.repeat(70)}\n`, expect: 'nested more than 64 levels deep' },
 };
 
