@@ -5,7 +5,8 @@
  * ports, the journal. A last run must pass. `--fuzz` adds thousands of loader fuzz cases.
  *
  *   npm run soak -- [--trials 50] [--experiment experiments/payments-primary-down.yaml]
- *                   [--max-delay 35] [--seed N] [--fuzz [--fuzz-runs 5000]] [--no-final-run]
+ *                   [--signals SIGINT,SIGTERM,SIGHUP,SIGKILL] [--max-delay 35] [--seed N]
+ *                   [--fuzz [--fuzz-runs 5000]] [--no-final-run]
  *
  * The experiment runs against an external `rebound toxiproxy` on a loopback port
  * (--toxiproxy-url), so that what a killed run leaves on the Toxiproxy can be queried. It uses
@@ -23,7 +24,7 @@ import { journalState, listeningPorts, portsLeft, SOAK_MARKER, soakProcesses, to
 const REPO = resolve(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'rebound.mjs');
 const FIXTURE_DIR = join(REPO, 'fixtures', 'shop');
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'];
+const ALL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'];
 /** How long a killed run may take to exit, and what is left may take to go, before it counts. */
 const EXIT_BOUND_MS = 60_000;
 const SETTLE_BOUND_MS = 10_000;
@@ -32,6 +33,7 @@ const RUN_BOUND_MS = 180_000;
 interface Options {
   readonly trials: number;
   readonly experiment: string;
+  readonly signals: readonly NodeJS.Signals[];
   readonly maxDelayMs: number;
   readonly seed: number;
   readonly fuzz: boolean;
@@ -45,6 +47,7 @@ function parseOptions(argv: string[]): Options {
     options: {
       trials: { type: 'string' },
       experiment: { type: 'string' },
+      signals: { type: 'string' },
       'max-delay': { type: 'string' },
       seed: { type: 'string' },
       fuzz: { type: 'boolean' },
@@ -57,8 +60,12 @@ function parseOptions(argv: string[]): Options {
     if (!(Number.isInteger(n) && n >= 0)) throw new Error(`--${flag} must be a whole number ≥ 0, got '${value}'`);
     return n;
   };
+  const signals = (values.signals?.split(',') ?? ALL_SIGNALS).map((name) => name.trim().toUpperCase());
+  const unknown = signals.filter((name) => !ALL_SIGNALS.includes(name as NodeJS.Signals));
+  if (unknown.length > 0 || signals.length === 0) throw new Error(`--signals takes a list of ${ALL_SIGNALS.join(', ')}, got '${values.signals}'`);
   return {
     trials: positive('trials', values.trials, 50),
+    signals: signals as NodeJS.Signals[],
     experiment: resolve(values.experiment ?? join(REPO, 'experiments', 'payments-primary-down.yaml')),
     maxDelayMs: positive('max-delay', values['max-delay'], 35) * 1000,
     seed: positive('seed', values.seed, Date.now() % 2 ** 31),
@@ -182,7 +189,8 @@ async function reset(ctx: Context, pids: readonly number[]): Promise<void> {
 }
 
 async function trial(ctx: Context, index: number, next: () => number): Promise<TrialResult> {
-  const signal = SIGNALS[Math.floor(next() * SIGNALS.length)]!;
+  const signals = ctx.options.signals;
+  const signal = signals[Math.floor(next() * signals.length)]!;
   const delayMs = Math.round(next() * ctx.options.maxDelayMs);
   const run = rebound(runArgs(ctx, join(ctx.outDir, `trial-${index}`)), ctx.env);
   const early = await bounded(run.exit, delayMs);
@@ -251,6 +259,7 @@ async function main(): Promise<number> {
   const ctx: Context = { options, env, token, toxiproxyUrl: toxiproxy.url, toxiproxyPid: toxiproxy.child.pid!, journal: join(work, 'journal.json'), outDir: join(work, 'out'), portsBefore: new Set([...portsBefore, Number(new URL(toxiproxy.url).port)]) };
   const next = random(options.seed);
   const results: TrialResult[] = [];
+  let finalRun: string | undefined;
   let finalPassed: boolean | undefined;
   try {
     process.stdout.write(`soak: ${options.trials} trials of ${options.experiment} (seed ${options.seed}), Toxiproxy ${toxiproxy.url}\n`);
@@ -263,9 +272,13 @@ async function main(): Promise<number> {
     if (options.finalRun) {
       const last = await bounded(rebound(runArgs(ctx, join(ctx.outDir, 'final')), env).exit, RUN_BOUND_MS);
       finalPassed = last !== 'timeout' && last.code === 0;
-      if (!finalPassed) process.stdout.write(`final run: ${last === 'timeout' ? 'did not finish' : `exit ${last.code}`}\n${last === 'timeout' ? '' : last.output.slice(-2000)}\n`);
+      finalRun = last === 'timeout' ? 'FAILED: did not finish' : last.code === 0 ? 'passed' : last.code === 5 ? 'INCONCLUSIVE (exit 5)' : `FAILED (exit ${last.code})`;
+      if (!finalPassed) process.stdout.write(`final run: ${finalRun}\n${last === 'timeout' ? '' : last.output.slice(-2000)}\n`);
       const after = await count(ctx);
-      if (after.processes + after.ports.length + after.toxiproxy.proxies + after.toxiproxy.toxics > 0) finalPassed = false;
+      if (after.processes + after.ports.length + after.toxiproxy.proxies + after.toxiproxy.toxics > 0) {
+        finalPassed = false;
+        finalRun = `${finalRun}, and it left ${after.processes} processes, ${after.ports.length} ports, ${after.toxiproxy.proxies} proxies, ${after.toxiproxy.toxics} toxics`;
+      }
     }
   } finally {
     toxiproxy.child.kill('SIGTERM');
@@ -274,7 +287,7 @@ async function main(): Promise<number> {
   }
 
   const sum = (pick: (r: TrialResult) => number) => results.reduce((total, r) => total + pick(r), 0);
-  const bySignal = SIGNALS.map((s) => `${s} ${results.filter((r) => r.signal === s).length}`).join(', ');
+  const bySignal = ALL_SIGNALS.map((s) => `${s} ${results.filter((r) => r.signal === s).length}`).join(', ');
   const leaky = results.filter((r) => leaks(r) > 0).length;
   process.stdout.write(
     [
@@ -284,7 +297,7 @@ async function main(): Promise<number> {
       `processes left: ${sum((r) => r.processes)}, listening ports left: ${sum((r) => r.ports.length)}, journals left: ${results.filter((r) => r.journal !== 'absent').length}`,
       `runs that hung after the signal: ${results.filter((r) => r.ended.startsWith('HUNG')).length}, cleanups that failed: ${results.filter((r) => r.cleanup !== '-' && r.cleanup !== 'exit 0').length}`,
       `trials with a leak: ${leaky} of ${results.length}`,
-      `final run: ${finalPassed === undefined ? 'skipped' : finalPassed ? 'passed' : 'FAILED'}`,
+      `final run: ${finalRun ?? 'skipped'}`,
       '',
     ].join('\n'),
   );
