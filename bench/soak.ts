@@ -247,7 +247,13 @@ async function fuzz(runs: number, seed: number): Promise<boolean> {
 }
 
 async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`soak: ${(error as Error).message}\n`);
+    return 2;
+  }
   const fuzzOk = options.fuzz ? await fuzz(options.fuzzRuns, options.seed) : true;
   if (options.trials === 0) return fuzzOk ? 0 : 1;
 
