@@ -1,8 +1,8 @@
 /**
  * `npx rebound toxiproxy & … kill $!`: the killed wrapper does not pass the signal on. The
  * Rebound process must notice its parent is gone and stop as on SIGTERM, taking its port and
- * (for `cluster up`) every pod process with it. The wrapper here is `sh -c '…; :'` (the trailing
- * `:` keeps sh from exec'ing, as npx's shell stays in between).
+ * (for `cluster up`) every pod process with it. The wrapper here is `sh -c '…; echo …'` (the
+ * command after it keeps sh from exec'ing, as npx's shell stays in between).
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +18,7 @@ interface Wrapped {
 }
 
 function throughShellWrapper(args: string[]): Wrapped {
-  const wrapper = spawn('/bin/sh', ['-c', '"$0" "$@"; :', process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const wrapper = spawn('/bin/sh', ['-c', '"$0" "$@"; echo "rebound exited with $?"', process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   wrapper.stdout!.on('data', (chunk) => (output += chunk));
   wrapper.stderr!.on('data', (chunk) => (output += chunk));
@@ -105,5 +105,41 @@ describe('long-running commands stop when their parent is gone', function () {
     await waitFor('the plane to die', () => !alive(plane!), 5000, 50);
     await waitFor('every pod process group to be gone', () => pods.every((pgid) => !groupAlive(pgid)), 10_000, 50);
     wrapper.kill('SIGKILL');
+  });
+
+  it('rebound cluster up: SIGTERM while waiting for readiness → exit 130 at once, every pod stopped', async () => {
+    const manifest = await writeManifest(
+      dir.path,
+      'never-ready.yaml',
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: never-ready, namespace: default }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: never-ready } }
+  template:
+    metadata: { labels: { app: never-ready } }
+    spec:
+      containers:
+        - name: app
+          image: none
+          command: [node, -e, "setInterval(() => {}, 1000)"]
+          readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
+`,
+    );
+    const { wrapper, output } = throughShellWrapper(['cluster', 'up', '-f', manifest, '--ready-timeout', '120']);
+    const plane = await waitFor('the plane', async () => (await childPids(wrapper.pid!))[0], 20_000, 50);
+    started.push(plane);
+    const pods = await waitFor('two pod processes', async () => {
+      const children = await childPids(plane);
+      return children.length >= 2 ? children : undefined;
+    }, 30_000, 100);
+    podGroups.push(...pods);
+    process.kill(plane, 'SIGTERM');
+    await waitFor('the plane to exit', () => !alive(plane), 10_000, 50);
+    expect(output()).to.contain('rebound cluster: SIGTERM during start-up: every pod stopped');
+    expect(pods.filter(alive)).to.deep.equal([]);
+    await waitFor('the wrapper to report the exit code', () => output().includes('rebound exited with'), 5000, 50);
+    expect(output()).to.contain('rebound exited with 130');
   });
 });
