@@ -47,6 +47,7 @@ export function documentProblems(document: Document): DocumentProblem[] {
   const anchors = new Map<string, unknown>();
   const sizes = new Map<unknown, number>();
   let aliases = 0;
+  let firstAlias: { offset: number; path: readonly PathSegment[] } | undefined;
   let tooDeepReported = false;
   const stack: Visit[] = [{ node: document.contents, path: [], depth: 0 }];
   // Bounded: each node is pushed at most twice (enter, exit); aliases are not followed.
@@ -62,6 +63,7 @@ export function documentProblems(document: Document): DocumentProblem[] {
     if (anchor) anchors.set(anchor, node);
     if (isAlias(node)) {
       aliases++;
+      firstAlias ??= { offset: offsetOf(node), path };
       const target = anchors.get(node.source);
       if (target === undefined) {
         problems.push({ offset: offsetOf(node), path, message: `unresolved alias *${node.source}: no anchor &${node.source} comes before it` });
@@ -109,6 +111,10 @@ export function documentProblems(document: Document): DocumentProblem[] {
     const children = childrenOf(node, path).map((child) => ({ ...child, depth: depth + 1 }));
     stack.push({ node, path, depth, exit: true });
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  // Many aliases of a large anchor, each under the limit, can still add up to far more.
+  if (problems.length === 0 && firstAlias && (sizes.get(document.contents) ?? 0) > MAX_EXPANDED_NODES) {
+    problems.push({ ...firstAlias, message: `the document expands to more than ${MAX_EXPANDED_NODES} values once its aliases are expanded (an alias bomb?)` });
   }
   return problems;
 }

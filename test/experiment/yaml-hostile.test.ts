@@ -17,6 +17,13 @@ function billionLaughs(): string {
   return `${VALID}x-laughs:\n${lines.join('\n')}\n`;
 }
 
+/** No alias alone expands past the limit (each *a1 is about 10 000 values), but 20 of them do. */
+function wideAliasBomb(): string {
+  const a0 = `[${Array.from({ length: 100 }, () => 'x').join(', ')}]`;
+  const a1 = `[${Array.from({ length: 100 }, () => '*a0').join(', ')}]`;
+  return `${VALID}x-a0: &a0 ${a0}\nx-a1: &a1 ${a1}\nx-wide: [${Array.from({ length: 20 }, () => '*a1').join(', ')}]\n`;
+}
+
 const CASES: Record<string, { text: string; expect: string }> = {
   'unresolved-alias.yaml': { text: edit('  name: payments-primary-down', '  name: *nope'), expect: '4:9 metadata.name: unresolved alias *nope: no anchor &nope comes before it' },
   'too-many-aliases.yaml': {
@@ -24,6 +31,7 @@ const CASES: Record<string, { text: string; expect: string }> = {
     expect: '["x-many"][1000]: more than 1000 aliases',
   },
   'billion-laughs.yaml': { text: billionLaughs(), expect: 'expands to more than 100000 values' },
+  'wide-alias-bomb.yaml': { text: wideAliasBomb(), expect: 'the document expands to more than 100000 values once its aliases are expanded' },
   'infinity.yaml': { text: edit('  rate: 200/s', '  rate: .inf'), expect: '15:9 load.rate: .inf (infinity) is not a valid number here; write a finite number' },
   'merge-key.yaml': { text: edit('  timeout: 2s', '  <<: { timeout: 2s }'), expect: '16:3 load["<<"]: YAML merge keys ("<<") are not supported' },
   'proto.yaml': { text: edit('  name: payments-primary-down', '  name: payments-primary-down\n  labels: { __proto__: polluted }'), expect: '5:13 metadata.labels.__proto__: the key "__proto__" is not allowed' },
