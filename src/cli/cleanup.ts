@@ -1,5 +1,6 @@
 /** `rebound cleanup`: revert whatever a journal lists (faults a crashed run left, orphaned local pods). */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT } from '../result/exit-codes.ts';
 import { DEFAULT_JOURNAL } from '../runner/journal.ts';
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const report = await sweepJournal(path);
     if (!report.found) {
-      process.stdout.write(`Nothing to clean up: no journal at ${path}\n`);
+      process.stdout.write(`Nothing to clean up: no journal at ${path}\n${values.journal === undefined ? whereJournalsAre(process.cwd()) : ''}`);
       return EXIT.passed;
     }
     if (report.actions.length === 0) process.stdout.write(`Journal ${path} listed nothing still applied.\n`);
@@ -56,4 +57,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`rebound cleanup: ${message}\n`);
     return EXIT.error;
   }
+}
+
+/**
+ * A run keeps its journal under the directory it ran in: cleanup run from elsewhere finds none.
+ * Say so, and name a journal in an enclosing directory if there is one.
+ */
+function whereJournalsAre(cwd: string): string {
+  const lines = [`(looked in the current directory: a run keeps its journal at ${DEFAULT_JOURNAL} under the directory it ran in; use --journal PATH for another)`];
+  // Bounded by the path's depth: dirname() of the root is the root.
+  for (let dir = dirname(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, DEFAULT_JOURNAL);
+    if (existsSync(candidate)) {
+      lines.push(`A journal exists at ${candidate}: rebound cleanup --journal ${relative(cwd, candidate)}`);
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return `${lines.join('\n')}\n`;
 }

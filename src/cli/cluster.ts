@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { InfraError, ValidationError } from '../errors.ts';
 import { EXIT } from '../result/exit-codes.ts';
+import { watchForStop } from './stop-request.ts';
 
 const HELP = `Usage: rebound cluster up -f <file-or-dir> [-f …] [--port N] [--kubeconfig PATH]
 
 Runs the local Kubernetes-API control plane in the foreground: applies the manifests, runs
 each pod as local processes, serves the API for kubectl and @kubernetes/client-node, and
-listens on loopback for every Service. Stops every pod process on SIGINT/SIGTERM.
+listens on loopback for every Service. Stops every pod process on SIGINT, SIGTERM or SIGHUP,
+or when its parent process is gone; pod processes die with the plane even if it is SIGKILLed.
 
 Options:
   -f, --filename PATH   manifest file or directory of *.yaml (repeatable)
@@ -59,6 +61,14 @@ export async function main(argv: string[]): Promise<number> {
   if (!(readyTimeout > 0)) return usageError(`--ready-timeout: '${values['ready-timeout']}' is not a positive number of seconds`);
 
   const { startLocalCluster } = await import('../localcluster/index.ts');
+  // Watched before any pod starts: a stop during start-up ends the wait for readiness.
+  const stop = watchForStop();
+  const startup = new AbortController();
+  let stopReason: string | undefined;
+  void stop.received.then((reason) => {
+    stopReason = reason;
+    startup.abort();
+  });
   let cluster;
   try {
     cluster = await startLocalCluster({
@@ -68,8 +78,14 @@ export async function main(argv: string[]): Promise<number> {
       ...(values['base-dir'] ? { baseDir: values['base-dir'] } : {}),
       waitForReady: !values['no-wait'],
       readyTimeoutMs: readyTimeout * 1000,
+      signal: startup.signal,
     });
   } catch (error) {
+    stop.dispose();
+    if (stopReason !== undefined) {
+      process.stderr.write(`rebound cluster: ${stopReason} during start-up: every pod stopped\n`);
+      return EXIT.interrupted;
+    }
     if (error instanceof ValidationError) {
       process.stderr.write(`rebound cluster: invalid manifests:\n${error.message}\n`);
       return EXIT.usage;
@@ -87,16 +103,8 @@ export async function main(argv: string[]): Promise<number> {
   lines.push(`Try: kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -A`, 'Press Ctrl-C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.stdout.write(`\nrebound cluster: ${signal}: stopping pods…\n`);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const reason = await stop.received;
+  process.stdout.write(`\nrebound cluster: ${reason}: stopping pods…\n`);
   await cluster.close();
   process.stdout.write('rebound cluster: stopped\n');
   return EXIT.passed;

@@ -3,7 +3,7 @@
  * verdict's code. The only place run errors become messages and exit codes.
  */
 import { rmdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
@@ -13,6 +13,7 @@ import { applyTargetOverrides } from '../runner/overrides.ts';
 import { formatProgress, paint } from '../runner/progress-line.ts';
 import { reserveReportDir } from '../util/report-dir.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
+import { DirectoryNotWritableError, probeWritableDir } from '../util/probe-writable-dir.ts';
 
 export const RUN_USAGE = `Usage: rebound run <file> [options]
 
@@ -140,7 +141,10 @@ export async function main(argv: string[]): Promise<number> {
     const loaded = await loadExperiment(args.file, { env, cwd });
     const experiment = applyTargetOverrides(loaded, { toxiproxyUrl: args.toxiproxyUrl, kubeconfig: args.kubeconfig, context: args.context });
     // --out and report.outDir are the user's fixed choice; a generated directory is never shared.
-    const outDir = args.out ? resolve(cwd, args.out) : experiment.report.outDir ?? (args.dryRun ? defaultOutDir(experiment, cwd) : (reserved = await reserveReportDir(defaultOutDir(experiment, cwd))));
+    const fixedOut = args.out ? resolve(cwd, args.out) : experiment.report.outDir;
+    const journalPath = resolve(cwd, args.journal);
+    if (!args.dryRun) await checkWritable(fixedOut ?? defaultOutDir(experiment, cwd), journalPath, { outGiven: fixedOut !== undefined, journalGiven: args.journal !== DEFAULT_JOURNAL });
+    const outDir = fixedOut ?? (args.dryRun ? defaultOutDir(experiment, cwd) : (reserved = await reserveReportDir(defaultOutDir(experiment, cwd))));
 
     // Event lines come from the console reporter (stdout); the live line is ours (stderr, TTY only).
     const observer: RunObserver = {
@@ -167,7 +171,7 @@ export async function main(argv: string[]): Promise<number> {
       experiment,
       file: args.file,
       outDir,
-      journalPath: resolve(cwd, args.journal),
+      journalPath,
       dryRun: args.dryRun,
       yes: args.yes,
       env,
@@ -189,6 +193,27 @@ export async function main(argv: string[]): Promise<number> {
     // A run that stopped before any report leaves no empty report directory behind.
     if (reserved) await rmdir(reserved).catch(() => undefined);
     return reportFailure(error, errorLine);
+  }
+}
+
+const PROBE_TIMEOUT_MS = 5000;
+
+/** Before any fault: where the reports and the journal go must be writable (a bad --out is found now, not after the run). */
+async function checkWritable(outDir: string, journalPath: string, given: { outGiven: boolean; journalGiven: boolean }): Promise<void> {
+  const places = [
+    { dir: outDir, what: 'the reports', flag: '--out DIR', given: given.outGiven },
+    { dir: dirname(journalPath), what: 'the journal', flag: '--journal PATH', given: given.journalGiven },
+  ];
+  for (const place of places) {
+    try {
+      await probeWritableDir(place.dir, { timeoutMs: PROBE_TIMEOUT_MS });
+    } catch (error) {
+      if (!(error instanceof DirectoryNotWritableError)) throw error;
+      const message = `${error.message}; nothing was run`;
+      const hint = `write ${place.what} somewhere writable with ${place.flag}`;
+      if (place.given) throw new UsageError(`${message} (${hint})`);
+      throw new InfraError(message, hint);
+    }
   }
 }
 

@@ -1,11 +1,13 @@
 import { InfraError, ReboundError } from '../errors.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { startToxiproxy, TOXIPROXY_VERSION } from '../toxiproxy/index.ts';
+import { watchForStop } from './stop-request.ts';
 
 const USAGE = `Usage: rebound toxiproxy [--host 127.0.0.1] [--port 8474]
 
 Runs the embedded Toxiproxy-compatible server (Toxiproxy ${TOXIPROXY_VERSION} HTTP API) in the
-foreground until SIGINT or SIGTERM. Script it with curl or any Toxiproxy client.
+foreground until SIGINT, SIGTERM or SIGHUP, or until its parent process is gone
+(\`npx rebound toxiproxy & … kill $!\` stops it too). Script it with curl or any Toxiproxy client.
 
 Options:
   --host HOST   address to serve the API on (default 127.0.0.1; 0.0.0.0 for every interface)
@@ -40,24 +42,6 @@ function parseArgs(argv: string[]): Options | 'help' {
   return options;
 }
 
-/** Resolves on the first SIGINT or SIGTERM; `dispose` removes the listeners. */
-function stopSignal(): { received: Promise<NodeJS.Signals>; dispose: () => void } {
-  let onSignal!: (signal: NodeJS.Signals) => void;
-  const received = new Promise<NodeJS.Signals>((resolve) => {
-    onSignal = (signal) => {
-      dispose();
-      resolve(signal);
-    };
-  });
-  const dispose = (): void => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return { received, dispose };
-}
-
 export async function main(argv: string[]): Promise<number> {
   let options: Options | 'help';
   try {
@@ -72,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.passed;
   }
 
-  const stop = stopSignal(); // before listening, so an early signal still closes cleanly
+  const stop = watchForStop(); // before listening, so an early signal still closes cleanly
   let server;
   try {
     server = await startToxiproxy(options);
@@ -84,8 +68,8 @@ export async function main(argv: string[]): Promise<number> {
     return error instanceof InfraError ? EXIT.error : EXIT.usage;
   }
   process.stdout.write(`Rebound Toxiproxy ${TOXIPROXY_VERSION} serving ${server.url} (SIGINT/SIGTERM to stop)\n`);
-  const signal = await stop.received;
-  process.stdout.write(`rebound toxiproxy: ${signal}, closing every proxy and connection\n`);
+  const reason = await stop.received;
+  process.stdout.write(`rebound toxiproxy: ${reason}, closing every proxy and connection\n`);
   await server.close();
   return EXIT.passed;
 }

@@ -13,7 +13,10 @@ Options:
   --json     print one JSON document: [{ file, valid, experiment?, issues: [...] }]
   -h, --help show this help
 
-Exit codes: 0 all files valid, 2 any file invalid or missing (or bad usage).
+Only regular files up to 1 MiB are read (not FIFOs, devices or directories).
+
+Exit codes: 0 all files valid, 2 any file invalid or missing (or bad usage), 4 Rebound
+itself failed on a file (the other files are still checked).
 `;
 
 interface FileReport {
@@ -21,6 +24,8 @@ interface FileReport {
   readonly valid: boolean;
   readonly experiment?: string;
   readonly issues: readonly InputIssue[];
+  /** Set when Rebound itself failed on this file (a bug, not a problem in the file): exit 4. */
+  readonly error?: string;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -44,19 +49,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const reports: FileReport[] = [];
-  try {
-    for (const file of files) reports.push(await validateFile(file));
-  } catch (error) {
-    // Not a problem in the file: a bug or an environment failure, reported without a stack trace.
-    process.stderr.write(`rebound validate: could not validate: ${(error as Error).message}\n`);
-    return EXIT.error;
-  }
+  for (const file of files) reports.push(await validateFile(file));
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
   } else {
     for (const report of reports) {
       if (report.valid) process.stdout.write(`✔ ${report.file}\n`);
+      else if (report.error) process.stderr.write(`${report.file}: rebound validate could not check this file: ${report.error}\n`);
       else for (const issue of report.issues) process.stderr.write(`${formatIssue(issue)}\n`);
     }
     const invalid = reports.filter((r) => !r.valid);
@@ -65,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`\n✖ ${invalid.length} of ${reports.length} file${reports.length === 1 ? '' : 's'} invalid (${count} problem${count === 1 ? '' : 's'})\n`);
     }
   }
+  if (reports.some((r) => r.error)) return EXIT.error;
   return reports.every((r) => r.valid) ? EXIT.passed : EXIT.usage;
 }
 
@@ -74,6 +75,7 @@ async function validateFile(file: string): Promise<FileReport> {
     return { file, valid: true, experiment: experiment.name, issues: [] };
   } catch (error) {
     if (error instanceof ValidationError) return { file, valid: false, issues: error.issues };
-    throw error;
+    // Not a problem in the file: a bug or an environment failure, reported without a stack trace; the other files are still checked.
+    return { file, valid: false, issues: [], error: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -3,11 +3,11 @@
  * ResolvedExperiment. Every problem is collected and thrown at once as one ValidationError, each
  * issue with file:line:col and field path.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ValidationError, type InputIssue } from '../errors.ts';
 import type { ResolvedExperiment } from './resolved.ts';
 import { deepFreeze } from './deep-freeze.ts';
+import { readSourceFile } from './read-source-file.ts';
 import { resolveExperiment } from './resolve.ts';
 import { schemaIssues, type RawIssue } from './schema-validate.ts';
 import { formatPath, YamlSource, type FieldPath } from './yaml-source.ts';
@@ -24,14 +24,7 @@ export interface LoadOptions {
 
 export async function loadExperiment(file: string, options: LoadOptions = {}): Promise<ResolvedExperiment> {
   const absolute = resolve(options.cwd ?? process.cwd(), file);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read: ${(error as Error).message}`;
-    throw new ValidationError([{ file, line: 0, column: 0, path: '', message: reason }]);
-  }
+  const text = await readSourceFile(file, absolute);
   return parseExperiment(text, file, options);
 }
 
@@ -39,7 +32,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   const sourcePath = resolve(options.cwd ?? process.cwd(), file);
   const source = new YamlSource(text);
   if (source.syntaxIssues.length > 0) {
-    throw new ValidationError(source.syntaxIssues.map((issue) => ({ file, line: issue.line, column: issue.column, path: '', message: `YAML syntax: ${issue.message}` })));
+    throw new ValidationError(source.syntaxIssues.map((issue) => ({ file, line: issue.line, column: issue.column, path: issue.path ? formatPath(issue.path) : '', message: issue.message })));
   }
   if (source.value === null || source.value === undefined) {
     throw new ValidationError([{ file, line: 1, column: 1, path: '', message: 'the file is empty; expected an experiment (apiVersion: rebound.dev/v1, kind: Experiment, …)' }]);

@@ -184,7 +184,7 @@ export class ToxiproxyClient {
         throw new InfraError(`Toxiproxy ${this.url} is not reachable (${operation}): ${await this.networkCause(error)}`, 'start Toxiproxy, or pass --toxiproxy-url');
       }
       if (raw.repeatOnlyFor4xx && (status < 400 || status >= 500)) {
-        throw new ToxiproxyApiError(status, `server error`, operation, this.url);
+        throw new ToxiproxyApiError(status, await this.failedCreateMessage(raw, status), operation, this.url);
       }
       throw new ToxiproxyApiError(status, await this.serverMessage(raw, status), operation, this.url);
     }
@@ -202,6 +202,28 @@ export class ToxiproxyClient {
       return describeNetworkError(probeError);
     }
     return describeNetworkError(error);
+  }
+
+  /**
+   * The server's text for a create answered with a 5xx (Toxiproxy answers 500 when the new
+   * proxy cannot listen: `listen tcp 127.0.0.1:21001: bind: address already in use`). The
+   * client drops that text, and a create is repeated to read it only when a GET shows it
+   * changed nothing (404); should the repeat succeed, what it created is deleted again.
+   */
+  private async failedCreateMessage(raw: RawRequest, status: number): Promise<string> {
+    const name = (raw.body as { name?: unknown } | undefined)?.name;
+    if (raw.method !== 'POST' || typeof name !== 'string') return 'server error';
+    const item = `${this.url}${raw.path}/${encodeURIComponent(name)}`;
+    try {
+      const probe = await fetch(item, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      await probe.body?.cancel();
+      if (probe.status !== 404) return 'server error';
+    } catch {
+      return 'server error';
+    }
+    const message = await this.serverMessage(raw, status);
+    if (message.startsWith('failed with HTTP')) await fetch(item, { method: 'DELETE', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).catch(() => undefined);
+    return `${message}${listenHint(message)}`;
   }
 
   /** Repeats a failed request without the client to read the server's error body. */
@@ -226,6 +248,16 @@ export class ToxiproxyClient {
       return `HTTP ${status}`;
     }
   }
+}
+
+/** The fix for a listen address the server could not bind (Go's error texts). */
+function listenHint(serverText: string): string {
+  const match = /^listen tcp (\S+): (.*)$/.exec(serverText);
+  if (!match) return '';
+  const [, address, reason] = match;
+  if (/address already in use/.test(reason!)) return `; another process listens on ${address}: stop it, or give the proxy a free port (target.toxiproxy.proxies[].listen)`;
+  if (/cannot assign requested address|no such host/.test(reason!)) return `; ${address} is not an address of the Toxiproxy's machine: listen on 127.0.0.1 or another of its own addresses (target.toxiproxy.proxies[].listen)`;
+  return '';
 }
 
 function normalizeProxy(proxy: ProxyState): ProxyState {

@@ -97,6 +97,8 @@ export interface LocalClusterOptions {
   watchHistoryLimit?: number;
   /** Cap on each pod's grace period when the cluster closes (default 2000 ms). */
   shutdownGraceMs?: number;
+  /** Aborting stops the wait for readiness: every pod is stopped and start-up rejects. */
+  signal?: AbortSignal;
 }
 
 function defaultBaseDir(manifests: readonly string[]): string {
@@ -181,7 +183,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     kubeconfigPath = resolve(kubeconfigPath);
     await writeKubeconfig(kubeconfigPath, url);
 
-    if (options.waitForReady ?? true) await waitUntilReady(core, kubelet, options.readyTimeoutMs ?? 30_000);
+    if (options.waitForReady ?? true) await waitUntilReady(core, kubelet, options.readyTimeoutMs ?? 30_000, options.signal);
     const addresses = (): LocalServiceAddress[] =>
       proxy.listeners().map((l) => ({ namespace: l.namespace, name: l.name, port: l.port, host: '127.0.0.1', localPort: l.localPort }));
     return {
@@ -205,9 +207,10 @@ function deploymentAvailable(deployment: KubeObject): boolean {
 }
 
 /** Waits for every Deployment to be available; on timeout names the pods not Ready with their last log lines. */
-async function waitUntilReady(core: ApiCore, kubelet: Kubelet, timeoutMs: number): Promise<void> {
+async function waitUntilReady(core: ApiCore, kubelet: Kubelet, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (signal?.aborted) throw new InfraError('local cluster start-up was interrupted');
     const pending = core.store.list('deployments.apps').filter((d) => !deploymentAvailable(d));
     if (pending.length === 0) return;
     if (Date.now() >= deadline) {

@@ -1,5 +1,6 @@
 import { NODE_NAME } from '../api/api-core.ts';
 import type { StoreChange } from '../api/object-store.ts';
+import { OrphanGuard } from './orphan-guard.ts';
 import { PodRuntime, type KubeletContext } from './pod-runtime.ts';
 
 /** Runs every pod bound to the local node as processes; reacts to creates, graceful and forced deletes. */
@@ -7,7 +8,11 @@ export class Kubelet {
   private readonly runtimes = new Map<string, PodRuntime>();
   private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly ctx: KubeletContext) {}
+  private readonly ctx: KubeletContext & { readonly orphanGuard: OrphanGuard };
+
+  constructor(ctx: KubeletContext) {
+    this.ctx = { ...ctx, orphanGuard: ctx.orphanGuard ?? new OrphanGuard() };
+  }
 
   start(): void {
     this.unsubscribe = this.ctx.core.store.subscribe((change) => this.onChange(change));
@@ -59,5 +64,6 @@ export class Kubelet {
     this.unsubscribe?.();
     await Promise.all([...this.runtimes.values()].map((r) => r.shutdown(capMs)));
     this.runtimes.clear();
+    this.ctx.orphanGuard.close();
   }
 }

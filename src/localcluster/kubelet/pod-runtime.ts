@@ -7,6 +7,7 @@ import { clone, type KubeObject } from '../api/kube-object.ts';
 import { kubeTime, stableStringify } from '../api/names.ts';
 import { containerEnvironment, expandVars, type EnvSources } from './container-env.ts';
 import { LogRing } from './log-ring.ts';
+import type { OrphanGuard } from './orphan-guard.ts';
 import { POD_LOCAL_PORT_ANNOTATION, resolvePodPort } from './port-mapping.ts';
 import { killGroup, runProbe } from './probes.ts';
 
@@ -20,6 +21,8 @@ export interface KubeletContext {
   /** First CrashLoopBackOff delay; doubles per crash up to backoffMaxMs. */
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
+  /** Kills the pods' process groups if the plane dies without stopping them (one per kubelet). */
+  readonly orphanGuard?: OrphanGuard;
 }
 
 interface Terminated {
@@ -244,6 +247,7 @@ export class PodRuntime {
       this.startFailed(container, pod, (error as Error).message);
       return;
     }
+    this.ctx.orphanGuard?.watch(child.pid);
     container.child = child;
     container.killedForLiveness = false;
     let settled = false;
@@ -276,6 +280,7 @@ export class PodRuntime {
       if (settled && !container.running) return;
       settled = true;
       killGroup(child.pid, 'SIGKILL'); // stragglers left in the group
+      this.ctx.orphanGuard?.unwatch(child.pid);
       container.running = false;
       container.ready = false;
       container.stopProbes();
@@ -361,7 +366,7 @@ export class PodRuntime {
       const port = resolvePodPort(podSpec, this.localPort, probe.httpGet?.port ?? probe.tcpSocket?.port);
       const tick = async () => {
         if (container.probesStopped) return;
-        const result = await runProbe(probe, { port, cwd, env });
+        const result = await runProbe(probe, { port, cwd, env, ...(this.ctx.orphanGuard ? { orphanGuard: this.ctx.orphanGuard } : {}) });
         if (container.probesStopped) return;
         onResult(result.ok, result.message);
         if (!container.probesStopped) container.probeTimers.push(setTimeout(tick, periodMs));

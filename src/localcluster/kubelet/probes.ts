@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import type { OrphanGuard } from './orphan-guard.ts';
 
 export interface ProbeResult {
   readonly ok: boolean;
@@ -13,6 +14,8 @@ export interface ProbeTarget {
   readonly port: number | undefined;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Exec probe commands die with the plane too. */
+  readonly orphanGuard?: OrphanGuard;
 }
 
 /** Runs one httpGet / tcpSocket / exec probe attempt with the probe's timeout. */
@@ -74,6 +77,7 @@ function execProbe(spec: any, target: ProbeTarget, timeoutMs: number): Promise<P
   return new Promise((resolve) => {
     let output = '';
     const child = spawn(file, command.slice(1), { cwd: target.cwd, env: { ...target.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    target.orphanGuard?.watch(child.pid);
     child.stdout?.on('data', (d) => (output = (output + d.toString()).slice(-2000)));
     child.stderr?.on('data', (d) => (output = (output + d.toString()).slice(-2000)));
     const timer = setTimeout(() => {
@@ -87,6 +91,7 @@ function execProbe(spec: any, target: ProbeTarget, timeoutMs: number): Promise<P
     child.once('exit', (code) => {
       clearTimeout(timer);
       killGroup(child.pid, 'SIGKILL');
+      target.orphanGuard?.unwatch(child.pid);
       resolve(code === 0 ? { ok: true, message: '' } : { ok: false, message: output.trim() || `command exited with ${code}` });
     });
   });

@@ -1,0 +1,69 @@
+/**
+ * A proxy whose listen address is taken, or is not an address of this machine: the embedded
+ * server answers as Toxiproxy 2.12 does (500, its ApiError JSON written by Go's http.Error), the
+ * client surfaces the server's text, and `rebound run` names the address and the fix.
+ */
+import { expect } from 'chai';
+import { createServer, type Server } from 'node:net';
+import { ToxiproxyApiError, ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
+import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
+import { experimentYaml, runCli, TempDir } from '../cli/system.ts';
+
+/** TEST-NET-1 (RFC 5737): never an address of this machine. */
+const NOT_LOCAL = '192.0.2.1';
+
+describe('proxy listen address taken or not local', function () {
+  this.timeout(60_000);
+  let server: ToxiproxyServer;
+  let blocker: Server;
+  let taken = 0;
+  before(async () => {
+    server = await startToxiproxy({ host: '127.0.0.1', port: 0 });
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    taken = (blocker.address() as { port: number }).port;
+  });
+  after(async () => {
+    await server?.close();
+    blocker?.close();
+  });
+
+  it('the API answers 500 with Go\'s error text as ApiError JSON, and creates nothing', async () => {
+    const response = await fetch(`${server.url}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'taken', listen: `127.0.0.1:${taken}`, upstream: '127.0.0.1:1' }) });
+    expect(response.status).to.equal(500);
+    expect(response.headers.get('content-type')).to.equal('text/plain; charset=utf-8');
+    expect(await response.text()).to.equal(`{"error":"listen tcp 127.0.0.1:${taken}: bind: address already in use","status":500}\n`);
+    expect(await (await fetch(`${server.url}/proxies`)).json()).to.deep.equal({});
+  });
+
+  it('ToxiproxyClient.createProxy surfaces the server\'s text with the fix, and leaves no proxy', async () => {
+    const client = new ToxiproxyClient(server.url);
+    for (const [listen, text, fix] of [
+      [`127.0.0.1:${taken}`, `listen tcp 127.0.0.1:${taken}: bind: address already in use`, `another process listens on 127.0.0.1:${taken}`],
+      [`${NOT_LOCAL}:21001`, `listen tcp ${NOT_LOCAL}:21001: bind: cannot assign requested address`, `${NOT_LOCAL}:21001 is not an address of the Toxiproxy's machine`],
+    ] as const) {
+      let error: unknown;
+      try {
+        await client.createProxy({ name: 'p', listen, upstream: '127.0.0.1:1' });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(ToxiproxyApiError);
+      expect((error as ToxiproxyApiError).status).to.equal(500);
+      expect((error as Error).message).to.contain(`create proxy p: ${text}; ${fix}`).and.contain('target.toxiproxy.proxies[].listen').and.not.contain('server error');
+      expect(await client.listProxies()).to.deep.equal([]);
+    }
+  });
+
+  it('rebound run with the embedded Toxiproxy: exit 4, the address, the server text and the fix', async () => {
+    const dir = await TempDir.create();
+    try {
+      const file = await dir.write('taken.yaml', experimentYaml({ name: 'taken', toxiproxy: 'embedded: true', proxyPort: taken, primaryPort: 1, endpoint: 'http://127.0.0.1:1' }));
+      const run = await runCli(['run', file, '--out', dir.join('out'), '--journal', dir.join('journal.json')], { timeoutMs: 45_000 });
+      expect(run.code, run.stderr).to.equal(4);
+      expect(run.stderr).to.contain(`listen tcp 127.0.0.1:${taken}: bind: address already in use; another process listens on 127.0.0.1:${taken}`).and.not.contain('server error');
+    } finally {
+      await dir.remove();
+    }
+  });
+});
