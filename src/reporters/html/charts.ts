@@ -4,9 +4,11 @@
  * template; path data is numbers only.
  */
 import type { CheckResult, Result } from '../../result/result.ts';
-import { CHECK_SYMBOL, formatOffset } from '../format.ts';
+import { formatOffset } from '../../format/duration.ts';
+import { formatThreshold } from '../../format/percent.ts';
+import { CHECK_SYMBOL, REPORT_PERCENT } from '../format.ts';
 import { type ChartPoint, type ChartSeries, groupColours, groupServedBy, instanceGroup, servedByGroups } from './chart-data.ts';
-import { expectedHeadline, observedHeadline, threshold } from '../check-summary.ts';
+import { expectedHeadline, observedHeadline } from '../check-summary.ts';
 import { bandPath, formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, type Scale, timeTicks } from './scales.ts';
 
 export interface Tick {
@@ -284,7 +286,7 @@ function failedWindows(result: Result, x: Scale, endMs: number, y: Scale, top: n
       label,
       labelX: x0 + 4,
       labelY: top + height - 8 - row * 16,
-      ...(ratioCheck && t !== undefined ? { thresholdY: y(t), thresholdLabel: `expected ≥ ${threshold(t)}` } : {}),
+      ...(ratioCheck && t !== undefined ? { thresholdY: y(t), thresholdLabel: `expected ≥ ${formatThreshold(t, REPORT_PERCENT)}` } : {}),
     });
   }
   return highlights;
