@@ -71,7 +71,7 @@ export const latencyCheck: CheckKind<Static<typeof LatencySchema>, LatencySpec> 
     return {
       ...base,
       verdict: ok ? 'passed' : 'failed',
-      reason: `${label} latency ${formatDuration(value)} ${ok ? '≤' : '>'} ${formatDuration(spec.maxMs)} ${describeScope(spec.scope)} (n=${n})`,
+      reason: `${label} latency ${formatDuration(value, { against: [spec.maxMs] })} ${ok ? '≤' : '>'} ${formatDuration(spec.maxMs)} ${describeScope(spec.scope)} (n=${n})`,
       observed: { latencyMs: value, p50Ms: summary.latency.p50, p99Ms: summary.latency.p99, maxMs: summary.latency.max },
       expected,
       n,

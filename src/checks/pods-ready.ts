@@ -127,7 +127,7 @@ export const podsReadyCheck: CheckKind<Static<typeof PodsReadySchema>, PodsReady
           reason:
             reached === undefined
               ? `only ${readyNow} of ${spec.count} pods ${spec.selector} in ${spec.namespace} Ready ${formatDuration(spec.withinMs)} after ${describeStart(start, spec.after)}, and never ${spec.count}`
-              : `${spec.count} pods ${spec.selector} Ready ${formatDuration(reached - start.atMs)} after ${describeStart(start, spec.after)} > ${formatDuration(spec.withinMs)}`,
+              : `${spec.count} pods ${spec.selector} Ready ${formatDuration(reached - start.atMs, { against: [spec.withinMs] })} after ${describeStart(start, spec.after)} > ${formatDuration(spec.withinMs)}`,
           observed: { readyMs: reached === undefined ? 'never' : reached - start.atMs, ready: readyNow },
           expected,
           markers: { startMs: start.atMs, ...(reached !== undefined ? { readyAtMs: reached } : {}) },
@@ -141,7 +141,7 @@ export const podsReadyCheck: CheckKind<Static<typeof PodsReadySchema>, PodsReady
     return {
       ...base,
       verdict: 'passed',
-      reason: `${spec.count} pods ${spec.selector} Ready ${formatDuration(worstMs)} after ${describeStart(worstStart, spec.after)} ≤ ${formatDuration(spec.withinMs)}${starts.length > 1 ? ` (worst of ${starts.length} kills)` : ''}`,
+      reason: `${spec.count} pods ${spec.selector} Ready ${formatDuration(worstMs, { against: [spec.withinMs] })} after ${describeStart(worstStart, spec.after)} ≤ ${formatDuration(spec.withinMs)}${starts.length > 1 ? ` (worst of ${starts.length} kills)` : ''}`,
       observed: { readyMs: worstMs, kills: kills.length },
       expected,
       markers: { startMs: worstStart.atMs, readyAtMs: worstStart.atMs + worstMs },
@@ -224,7 +224,7 @@ function fallbackToFaultRecords(
   return {
     ...base,
     verdict: ok ? 'passed' : 'failed',
-    reason: `replacements Ready ${formatDuration(worst)} after their kill ${ok ? '≤' : '>'} ${formatDuration(check.spec.withinMs)} (from fault records; no pod events)`,
+    reason: `replacements Ready ${formatDuration(worst, { against: [check.spec.withinMs] })} after their kill ${ok ? '≤' : '>'} ${formatDuration(check.spec.withinMs)} (from fault records; no pod events)`,
     observed: { readyMs: worst },
     expected,
   };

@@ -11,21 +11,46 @@ function round(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
-/** `850 ms`, `1.3 s`, `2 m 05 s`, `1 h 02 m`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  const sign = ms < 0 ? '-' : '';
+export interface DurationStyle {
+  /** Limits the duration is compared with (ms): like a percentage, it is never shown on one it does not equal. */
+  readonly against?: readonly number[];
+}
+
+/** Extra decimals a duration may get to stay off a limit (`500.2 ms > 500 ms`, not `500 ms > 500 ms`). */
+const MAX_EXTRA_DECIMALS = 3;
+
+/** The human text of a duration with `extra` decimals more than usual, and the value it shows. */
+function human(ms: number, extra: number): { readonly text: string; readonly shownMs: number } {
+  const sign = ms < 0 ? -1 : 1;
   const abs = Math.abs(ms);
-  if (abs < 1000) return `${sign}${abs < 10 ? round(abs, 1) : Math.round(abs)} ms`;
-  if (abs < 60_000) return `${sign}${round(abs / 1000, abs < 10_000 ? 2 : 1)} s`;
+  const signed = (text: string, shown: number) => ({ text: `${sign < 0 ? '-' : ''}${text}`, shownMs: sign * shown });
+  if (abs < 1000) {
+    const figure = round(abs, (abs < 10 ? 1 : 0) + extra);
+    return signed(`${figure} ms`, figure);
+  }
+  if (abs < 60_000) {
+    const figure = round(abs / 1000, (abs < 10_000 ? 2 : 1) + extra);
+    return signed(`${figure} s`, figure * 1000);
+  }
   if (abs < 3_600_000) {
     const minutes = Math.floor(abs / 60_000);
-    const seconds = Math.floor((abs % 60_000) / 1000);
-    return `${sign}${minutes} m ${String(seconds).padStart(2, '0')} s`;
+    const seconds = extra === 0 ? Math.floor((abs % 60_000) / 1000) : round((abs % 60_000) / 1000, extra);
+    const [whole, fraction] = String(seconds).split('.');
+    return signed(`${minutes} m ${whole!.padStart(2, '0')}${fraction ? `.${fraction}` : ''} s`, minutes * 60_000 + seconds * 1000);
   }
   const hours = Math.floor(abs / 3_600_000);
   const minutes = Math.floor((abs % 3_600_000) / 60_000);
-  return `${sign}${hours} h ${String(minutes).padStart(2, '0')} m`;
+  return signed(`${hours} h ${String(minutes).padStart(2, '0')} m`, hours * 3_600_000 + minutes * 60_000);
+}
+
+/** `850 ms`, `1.3 s`, `2 m 05 s`, `1 h 02 m`; `500.2 ms` against a 500 ms limit. */
+export function formatDuration(ms: number, style: DurationStyle = {}): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const onItsSide = (shownMs: number) => (style.against ?? []).every((limit) => Math.sign(shownMs - limit) === Math.sign(ms - limit));
+  let extra = 0;
+  let shown = human(ms, extra);
+  while (!onItsSide(shown.shownMs) && extra < MAX_EXTRA_DECIMALS) shown = human(ms, ++extra);
+  return shown.text;
 }
 
 /** `1500` → `1.5s`, `90000` → `1m30s`, `250` → `250ms`: as an experiment would write it. */

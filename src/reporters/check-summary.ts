@@ -65,6 +65,16 @@ export function checkBoundaries(check: CheckResult): number[] {
   return [num(e.min), num(e.max), num(e.threshold), ...shareEdges].filter((n): n is number => n !== undefined);
 }
 
+/** The durations (ms) a check's observed times are compared with: latency max, pods' deadline. */
+function durationLimits(check: CheckResult): number[] {
+  return [num(check.expected.maxMs), num(check.expected.withinMs)].filter((n): n is number => n !== undefined);
+}
+
+/** An observed duration in a render: `500.2 ms` against a 500 ms limit, never `500 ms`. */
+function observedDuration(check: CheckResult, ms: number): string {
+  return formatDuration(ms, { against: durationLimits(check) });
+}
+
 /** An observed ratio in a render: `99.6 %`, with more digits where a boundary needs them. */
 function observedPercent(check: CheckResult, ratio: number): string {
   return formatPercent(ratio, { ...REPORT_PERCENT, against: checkBoundaries(check) });
@@ -143,7 +153,7 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
       const extra: string[] = [];
       if (num(o.p50Ms) !== undefined && percentile !== 50) extra.push(`p50 ${formatDuration(num(o.p50Ms)!)}`);
       if (num(o.maxMs) !== undefined && percentile !== 100) extra.push(`max ${formatDuration(num(o.maxMs)!)}`);
-      return { lines: [value === undefined ? '—' : `${label} ${formatDuration(value)}`], sub: nLine(check, extra) };
+      return { lines: [value === undefined ? '—' : `${label} ${observedDuration(check, value)}`], sub: nLine(check, extra) };
     }
     case 'podsReady': {
       const ms = num(o.readyMs) ?? num(o.readyAfterMs);
@@ -153,7 +163,7 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
       const readyText = ready !== undefined ? `${formatCount(ready)}${count !== undefined ? ` of ${formatCount(count)}` : ''} ready` : '';
       const extra = [readyText, kills && kills > 1 ? `worst of ${kills} kills` : ''].filter(Boolean);
       if (o.readyMs === 'never') return { lines: ['never ready'], sub: extra.join(' · ') };
-      return { lines: [ms === undefined ? '—' : `ready after ${formatDuration(ms)}`], sub: extra.join(' · ') };
+      return { lines: [ms === undefined ? '—' : `ready after ${observedDuration(check, ms)}`], sub: extra.join(' · ') };
     }
     default:
       return { lines: [Object.keys(o).length ? fallback(check, 'observed') : '—'], sub: nLine(check) };
@@ -216,7 +226,7 @@ export function formatCheckValue(check: CheckResult, record: CheckRecord, key: s
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') {
-    if (/Ms$/.test(key)) return formatDuration(value);
+    if (/Ms$/.test(key)) return record === 'expected' ? formatDuration(value) : observedDuration(check, value);
     if (key === 'percentile') return `p${value}`;
     if (RATIO_KEYS.has(key) && value >= 0 && value <= 1) return ratio(value);
     return Number.isInteger(value) ? formatCount(value) : String(Math.round(value * 1000) / 1000);

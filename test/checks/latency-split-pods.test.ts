@@ -24,6 +24,14 @@ describe('checks: latency', () => {
     expect(results[2]!.reason).to.match(/^max latency 5 ms ≤ 10 ms/);
   });
 
+  it('never prints a latency that fails its max rounded onto it', async () => {
+    const timeline = new Timeline(100);
+    feed(timeline, 0, 10_000, { latencyMs: () => 500.4 });
+    const [result] = await evaluateChecks([check({ kind: 'latency', scope: { phase: 'baseline' }, percentile: 100, maxMs: 500 })], context(timeline));
+    expect(result!.verdict).to.equal('failed');
+    expect(result!.reason).to.match(/^max latency 500\.\d+ ms > 500 ms/);
+  });
+
   it('is inconclusive with too few samples or when every request was dropped', async () => {
     const timeline = new Timeline(100);
     feed(timeline, 10_000, 10_100, { perBucket: 5 });

@@ -12,6 +12,15 @@ describe('format/duration', () => {
     expect(formatDuration(-1500)).to.equal('-1.5 s');
   });
 
+  it('never shows a duration on a limit it does not equal (latency max, pods deadline)', () => {
+    expect(formatDuration(500.2, { against: [500] })).to.equal('500.2 ms');
+    expect(formatDuration(999.6, { against: [1000] })).to.equal('999.6 ms');
+    expect(formatDuration(1000.4, { against: [1000] })).to.equal('1.0004 s');
+    expect(formatDuration(10_004, { against: [10_000] })).to.equal('10.004 s');
+    expect(formatDuration(60_400, { against: [60_000] })).to.equal('1 m 00.4 s');
+    expect(formatDuration(500, { against: [500] })).to.equal('500 ms');
+  });
+
   it('formats durations as an experiment writes them (validation messages, default names)', () => {
     expect(formatSpecDuration(250)).to.equal('250ms');
     expect(formatSpecDuration(1500)).to.equal('1.5s');

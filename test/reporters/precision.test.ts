@@ -48,4 +48,20 @@ describe('reporters: a value that fails its threshold is never shown rounded ont
     expect(view.checks[0]!.fields.find((f) => f.key === 'observed ratio')!.value).to.equal('99.9996 %');
     expect(renderHtml(result)).to.include('99.9996 %');
   });
+
+  it('nor a latency or a readiness time on its limit', () => {
+    const base = makeResult();
+    const latency = base.checks.find((c) => c.kind === 'latency')!;
+    const pods = base.checks.find((c) => c.kind === 'podsReady')!;
+    const result = {
+      ...base,
+      checks: [
+        { ...latency, verdict: 'failed' as const, observed: { ...latency.observed, latencyMs: 500.2 }, expected: { ...latency.expected, maxMs: 500 } },
+        { ...pods, verdict: 'failed' as const, observed: { ...pods.observed, readyMs: 10_004 }, expected: { ...pods.expected, withinMs: 10_000 } },
+      ],
+    };
+    const text = renderConsoleSummary(result, [], false);
+    expect(text).to.match(/p99 500\.2 ms +p99 ≤ 500 ms/);
+    expect(text).to.match(/ready after 10\.004 s +2 ready ≤ 10 s/);
+  });
 });

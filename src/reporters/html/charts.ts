@@ -4,7 +4,7 @@
  * template; path data is numbers only.
  */
 import type { CheckResult, Result } from '../../result/result.ts';
-import { formatOffset } from '../../format/duration.ts';
+import { formatDuration, formatOffset } from '../../format/duration.ts';
 import { formatThreshold } from '../../format/percent.ts';
 import { CHECK_SYMBOL, REPORT_PERCENT } from '../format.ts';
 import { type ChartPoint, type ChartSeries, groupColours, groupServedBy, instanceGroup, servedByGroups } from './chart-data.ts';
@@ -348,7 +348,7 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
-    yTicks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ at: y(v), label: `${Math.round(v * 100)} %` })),
+    yTicks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ at: y(v), label: formatThreshold(v, REPORT_PERCENT) })),
     yLabel: 'success ratio (%)',
     y2Ticks: niceTicks(0, rateTop, 4).map((v) => ({ at: y2(v), label: String(v) })),
     y2Label: 'requests/s',
@@ -403,7 +403,7 @@ export function latencyChart(result: Result, series: ChartSeries): ChartModel {
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
-    yTicks: ticks.map((v) => ({ at: y(v), label: v >= 1000 ? `${v / 1000} s` : `${v} ms` })),
+    yTicks: ticks.map((v) => ({ at: y(v), label: formatDuration(v) })),
     yLabel: `latency (ms${useLog ? ', log scale' : ''})`,
     y2Ticks: [],
     bands: frame.bands(top, plotHeight),
@@ -482,7 +482,7 @@ export function servedByChart(result: Result, series: ChartSeries): ChartModel |
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
-    yTicks: [0, 0.5, 1].map((v) => ({ at: y(v), label: `${v * 100} %` })),
+    yTicks: [0, 0.5, 1].map((v) => ({ at: y(v), label: formatThreshold(v, REPORT_PERCENT) })),
     yLabel: 'share of responses (%)',
     y2Ticks: [],
     bands: frame.bands(top, plotHeight).map((band) => ({ ...band, cls: `${band.cls} band-outline` })),
