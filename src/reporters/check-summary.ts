@@ -58,7 +58,7 @@ export interface CheckField {
  * The ratios a check's observed values are compared with (min, max, window threshold, each
  * share ± tolerance): no render may print an observed value rounded onto one of them.
  */
-export function checkBoundaries(check: CheckResult): number[] {
+export function ratioLimits(check: CheckResult): number[] {
   const e = check.expected;
   const tolerance = num(e.tolerance) ?? 0;
   const shareEdges = Object.values(shares(e.shares)).flatMap((share) => [share - tolerance, share + tolerance]);
@@ -77,7 +77,7 @@ function observedDuration(check: CheckResult, ms: number): string {
 
 /** An observed ratio in a render: `99.6 %`, with more digits where a boundary needs them. */
 function observedPercent(check: CheckResult, ratio: number): string {
-  return formatPercent(ratio, { ...REPORT_PERCENT, against: checkBoundaries(check) });
+  return formatPercent(ratio, { ...REPORT_PERCENT, against: ratioLimits(check) });
 }
 
 function threshold(ratio: number): string {
@@ -112,7 +112,7 @@ const TIME_WORD: Readonly<Record<string, string>> = { timeToFailover: 'failover'
 function nLine(check: CheckResult, extra: readonly string[] = []): string {
   const parts: string[] = [];
   if (check.n !== undefined) parts.push(`n = ${formatCount(check.n)}`);
-  if (check.interval) parts.push(`95 % CI ${formatInterval(check.interval, { ...REPORT_PERCENT, against: checkBoundaries(check) })}`);
+  if (check.interval) parts.push(`95 % CI ${formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) })}`);
   return [...parts, ...extra].join(' · ');
 }
 
@@ -222,7 +222,7 @@ const COMPARATORS: Readonly<Record<string, string>> = { min: '≥ ', max: '≤ '
 
 /** One field of a check's observed or expected record as text: `99.62 %`, `1.3 s`, `p99`, `1,000`. */
 export function formatCheckValue(check: CheckResult, record: CheckRecord, key: string, value: CheckValue | undefined): string {
-  const ratio = (n: number) => (record === 'expected' ? threshold(n) : formatPercent(n, { ...REPORT_PERCENT, decimals: 2, against: checkBoundaries(check) }));
+  const ratio = (n: number) => (record === 'expected' ? threshold(n) : formatPercent(n, { ...REPORT_PERCENT, decimals: 2, against: ratioLimits(check) }));
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') {
@@ -260,7 +260,7 @@ export function checkFields(check: CheckResult): CheckField[] {
     for (const [key, value] of Object.entries(check[record])) fields.push({ key: `${record} ${humanizeKey(key)}`, value: formatCheckValue(check, record, key, value) });
   }
   if (check.n !== undefined) fields.push({ key: 'n', value: formatCount(check.n) });
-  if (check.interval) fields.push({ key: '95 % interval', value: formatInterval(check.interval, { ...REPORT_PERCENT, against: checkBoundaries(check) }) });
+  if (check.interval) fields.push({ key: '95 % interval', value: formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) }) });
   for (const [key, at] of Object.entries(check.markers ?? {})) fields.push({ key: `at ${humanizeKey(key).replace(/ at$/, '')}`, value: formatOffset(at) });
   return fields;
 }

@@ -4,7 +4,7 @@ import { formatDuration, formatOffset } from '../../format/duration.ts';
 import { formatInterval, formatPercent } from '../../format/percent.ts';
 import { REPORT_PERCENT, formatCount, formatFailures } from '../format.ts';
 import { downsampleBuckets, groupServedBy, instanceGroup, MAX_CHART_POINTS } from './chart-data.ts';
-import { type CheckField, checkBoundaries, checkFields, expectedHeadline, failureHeadline, formatCheckRecord, type HeadlinePart, observedHeadline, splitHeadline } from '../check-summary.ts';
+import { type CheckField, ratioLimits, checkFields, expectedHeadline, failureHeadline, formatCheckRecord, type HeadlinePart, observedHeadline, splitHeadline } from '../check-summary.ts';
 import { type ChartModel, latencyChart, servedByChart, timelineChart } from './charts.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
@@ -180,7 +180,7 @@ export function buildReportView(result: Result): ReportView {
       observed: formatCheckRecord(check, 'observed'),
       expected: formatCheckRecord(check, 'expected'),
       n: check.n === undefined ? '—' : formatCount(check.n),
-      interval: formatInterval(check.interval, { ...REPORT_PERCENT, against: checkBoundaries(check) }),
+      interval: formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) }),
     })),
     charts: {
       timeline: timelineChart(result, series),

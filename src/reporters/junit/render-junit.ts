@@ -11,7 +11,7 @@
  */
 import type { CheckResult, Result } from '../../result/result.ts';
 import { formatInterval } from '../../format/percent.ts';
-import { checkBoundaries, formatCheckRecord } from '../check-summary.ts';
+import { ratioLimits, formatCheckRecord } from '../check-summary.ts';
 import { REPORT_PERCENT } from '../format.ts';
 import { xmlAttribute, xmlText } from './xml-escape.ts';
 
@@ -34,7 +34,7 @@ function details(check: CheckResult): string {
     `expected: ${formatCheckRecord(check, 'expected')}`,
   ];
   if (check.n !== undefined) lines.push(`n: ${check.n}`);
-  if (check.interval) lines.push(`95% interval: ${formatInterval(check.interval, { ...REPORT_PERCENT, against: checkBoundaries(check) })}`);
+  if (check.interval) lines.push(`95% interval: ${formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) })}`);
   lines.push(`reason: ${check.reason}`);
   return lines.join('\n');
 }
