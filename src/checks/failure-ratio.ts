@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { CheckSpec } from '../experiment/resolved.ts';
 import { PhaseName, Ratio, strict, WindowFields } from '../experiment/schema-parts.ts';
 import type { CheckKind } from './check-kind.ts';
-import { threshold } from './format.ts';
+import { formatThreshold } from '../format/percent.ts';
 import { evaluateRatio, ratioExplainedBySlowHarness } from './ratio.ts';
 import { describeScope } from './scope.ts';
 
@@ -17,7 +17,7 @@ export const failureRatioCheck: CheckKind<Static<typeof FailureRatioSchema>, Fai
     const scope = env.resolveScope(path, spec);
     return scope && { kind: 'failureRatio', scope, max: spec.max };
   },
-  defaultName: (spec) => `failure ratio ≤ ${threshold(spec.max)} ${describeScope(spec.scope)}`,
+  defaultName: (spec) => `failure ratio ≤ ${formatThreshold(spec.max)} ${describeScope(spec.scope)}`,
   explainedBySlowHarness: ratioExplainedBySlowHarness,
   evaluate: (check, context) =>
     evaluateRatio(check, check.spec.scope, { label: 'failure ratio', numerator: 'failures', bound: 'max', limit: check.spec.max }, context),

@@ -4,7 +4,7 @@ import { Duration, PhaseName, strict, WindowFields } from '../experiment/schema-
 import type { CheckResult } from '../result/result.ts';
 import type { LatencySummary, TimelineView } from '../timeline/timeline.ts';
 import type { CheckKind } from './check-kind.ts';
-import { formatDuration, ms } from './format.ts';
+import { formatDuration, formatSpecDuration } from '../format/duration.ts';
 import { describeScope, scopeBounds } from './scope.ts';
 
 const LatencySchema = Type.Object(
@@ -40,7 +40,7 @@ export const latencyCheck: CheckKind<Static<typeof LatencySchema>, LatencySpec> 
     const maxMs = env.ctx.ms(spec.max);
     return scope && maxMs !== undefined ? { kind: 'latency', scope, percentile: spec.percentile, maxMs } : undefined;
   },
-  defaultName: (spec) => `${spec.percentile === 100 ? 'max' : `p${spec.percentile}`} latency ≤ ${formatDuration(spec.maxMs)} ${describeScope(spec.scope)}`,
+  defaultName: (spec) => `${spec.percentile === 100 ? 'max' : `p${spec.percentile}`} latency ≤ ${formatSpecDuration(spec.maxMs)} ${describeScope(spec.scope)}`,
   // Timing is what it measures: a late harness can make it fail.
   explainedBySlowHarness: () => true,
   evaluate(check, context): CheckResult {
@@ -71,7 +71,7 @@ export const latencyCheck: CheckKind<Static<typeof LatencySchema>, LatencySpec> 
     return {
       ...base,
       verdict: ok ? 'passed' : 'failed',
-      reason: `${label} latency ${ms(value)} ${ok ? '≤' : '>'} ${ms(spec.maxMs)} ${describeScope(spec.scope)} (n=${n})`,
+      reason: `${label} latency ${formatDuration(value, { against: [spec.maxMs] })} ${ok ? '≤' : '>'} ${formatDuration(spec.maxMs)} ${describeScope(spec.scope)} (n=${n})`,
       observed: { latencyMs: value, p50Ms: summary.latency.p50, p99Ms: summary.latency.p99, maxMs: summary.latency.max },
       expected,
       n,

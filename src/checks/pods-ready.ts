@@ -29,7 +29,7 @@ import { checkSelector } from '../experiment/resolve-context.ts';
 import { Duration, Namespace, NonEmpty, PhaseName, strict } from '../experiment/schema-parts.ts';
 import type { RunEvent } from '../timeline/events.ts';
 import type { CheckKind } from './check-kind.ts';
-import { formatDuration, ms } from './format.ts';
+import { formatDuration, formatSpecDuration } from '../format/duration.ts';
 
 const PodsReadySchema = Type.Object(
   {
@@ -68,7 +68,7 @@ export const podsReadyCheck: CheckKind<Static<typeof PodsReadySchema>, PodsReady
       ...(after ? { after: after.name } : {}),
     };
   },
-  defaultName: (spec) => `${spec.count} pods ${spec.selector} ready within ${formatDuration(spec.withinMs)}${spec.after ? ` after ${spec.after}` : ''}`,
+  defaultName: (spec) => `${spec.count} pods ${spec.selector} ready within ${formatSpecDuration(spec.withinMs)}${spec.after ? ` after ${spec.after}` : ''}`,
   // Timing is what it measures: a late harness can make it fail.
   explainedBySlowHarness: () => true,
   evaluate(check, context): CheckResult {
@@ -105,7 +105,7 @@ export const podsReadyCheck: CheckKind<Static<typeof PodsReadySchema>, PodsReady
           return {
             ...base,
             verdict: 'inconclusive',
-            reason: `${readyNow} of ${spec.count} pods ${spec.selector} Ready when observation ended ${ms(observationEnd - start.atMs)} after ${describeStart(start, spec.after)}, before the ${ms(spec.withinMs)} deadline`,
+            reason: `${readyNow} of ${spec.count} pods ${spec.selector} Ready when observation ended ${formatDuration(observationEnd - start.atMs)} after ${describeStart(start, spec.after)}, before the ${formatDuration(spec.withinMs)} deadline`,
             observed: { readyMs: null, ready: readyNow },
             expected,
             markers: { startMs: start.atMs },
@@ -126,8 +126,8 @@ export const podsReadyCheck: CheckKind<Static<typeof PodsReadySchema>, PodsReady
           verdict: 'failed',
           reason:
             reached === undefined
-              ? `only ${readyNow} of ${spec.count} pods ${spec.selector} in ${spec.namespace} Ready ${ms(spec.withinMs)} after ${describeStart(start, spec.after)}, and never ${spec.count}`
-              : `${spec.count} pods ${spec.selector} Ready ${ms(reached - start.atMs)} after ${describeStart(start, spec.after)} > ${ms(spec.withinMs)}`,
+              ? `only ${readyNow} of ${spec.count} pods ${spec.selector} in ${spec.namespace} Ready ${formatDuration(spec.withinMs)} after ${describeStart(start, spec.after)}, and never ${spec.count}`
+              : `${spec.count} pods ${spec.selector} Ready ${formatDuration(reached - start.atMs, { against: [spec.withinMs] })} after ${describeStart(start, spec.after)} > ${formatDuration(spec.withinMs)}`,
           observed: { readyMs: reached === undefined ? 'never' : reached - start.atMs, ready: readyNow },
           expected,
           markers: { startMs: start.atMs, ...(reached !== undefined ? { readyAtMs: reached } : {}) },
@@ -141,7 +141,7 @@ export const podsReadyCheck: CheckKind<Static<typeof PodsReadySchema>, PodsReady
     return {
       ...base,
       verdict: 'passed',
-      reason: `${spec.count} pods ${spec.selector} Ready ${ms(worstMs)} after ${describeStart(worstStart, spec.after)} ≤ ${ms(spec.withinMs)}${starts.length > 1 ? ` (worst of ${starts.length} kills)` : ''}`,
+      reason: `${spec.count} pods ${spec.selector} Ready ${formatDuration(worstMs, { against: [spec.withinMs] })} after ${describeStart(worstStart, spec.after)} ≤ ${formatDuration(spec.withinMs)}${starts.length > 1 ? ` (worst of ${starts.length} kills)` : ''}`,
       observed: { readyMs: worstMs, kills: kills.length },
       expected,
       markers: { startMs: worstStart.atMs, readyAtMs: worstStart.atMs + worstMs },
@@ -224,7 +224,7 @@ function fallbackToFaultRecords(
   return {
     ...base,
     verdict: ok ? 'passed' : 'failed',
-    reason: `replacements Ready ${ms(worst)} after their kill ${ok ? '≤' : '>'} ${ms(check.spec.withinMs)} (from fault records; no pod events)`,
+    reason: `replacements Ready ${formatDuration(worst, { against: [check.spec.withinMs] })} after their kill ${ok ? '≤' : '>'} ${formatDuration(check.spec.withinMs)} (from fault records; no pod events)`,
     observed: { readyMs: worst },
     expected,
   };

@@ -2,7 +2,7 @@
 import type { ResolvedCheck, Scope } from '../experiment/resolved.ts';
 import type { CheckResult } from '../result/result.ts';
 import type { CheckContext } from './check-kind.ts';
-import { interval, percent, threshold } from './format.ts';
+import { formatInterval, formatPercent, formatThreshold } from '../format/percent.ts';
 import { describeScope, scopeBounds } from './scope.ts';
 import { wilsonInterval } from './wilson.ts';
 
@@ -60,7 +60,7 @@ export function evaluateRatio(check: ResolvedCheck, scope: Scope, rule: RatioRul
   return {
     ...base,
     verdict: ok ? 'passed' : 'failed',
-    reason: `${rule.label} ${percent(ratio)} ${op} ${threshold(rule.limit)} (n=${n}, ${interval(ci)})`,
+    reason: `${rule.label} ${formatPercent(ratio, { decimals: 2, against: [rule.limit] })} ${op} ${formatThreshold(rule.limit)} (n=${n}, 95% CI ${formatInterval(ci, { against: [rule.limit] })})`,
     observed: { ratio, successes: summary!.successes, failures: summary!.failures, failuresByKind: { ...summary!.failuresByKind }, resolutionMs: bucketMs },
     expected,
     n,

@@ -1,5 +1,5 @@
 /** Turning a check's scope (phase, optional window) into run-clock bounds, at bucket resolution. */
-import { formatDuration } from '../experiment/duration.ts';
+import { formatSpecDuration } from '../format/duration.ts';
 import type { Scope } from '../experiment/resolved.ts';
 import type { PhaseResult } from '../result/result.ts';
 import type { BucketSnapshot, TimelineView } from '../timeline/timeline.ts';
@@ -32,8 +32,8 @@ export function snap(ms: number, bucketMs: number): number {
 /** `in outage`, `in outage [2s, 5s)`: where a check looks (also its default name's ending). */
 export function describeScope(scope: Scope): string {
   if (scope.fromMs === undefined && scope.toMs === undefined) return `in ${scope.phase}`;
-  const to = scope.toMs === undefined ? 'end' : formatDuration(scope.toMs);
-  return `in ${scope.phase} [${formatDuration(scope.fromMs ?? 0)}, ${to})`;
+  const to = scope.toMs === undefined ? 'end' : formatSpecDuration(scope.toMs);
+  return `in ${scope.phase} [${formatSpecDuration(scope.fromMs ?? 0)}, ${to})`;
 }
 
 const bucketCache = new WeakMap<object, readonly BucketSnapshot[]>();

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { CheckSpec } from '../experiment/resolved.ts';
 import { PhaseName, Ratio, strict, WindowFields } from '../experiment/schema-parts.ts';
 import type { CheckKind } from './check-kind.ts';
-import { threshold } from './format.ts';
+import { formatThreshold } from '../format/percent.ts';
 import { evaluateRatio, ratioExplainedBySlowHarness } from './ratio.ts';
 import { describeScope } from './scope.ts';
 
@@ -17,7 +17,7 @@ export const successRatioCheck: CheckKind<Static<typeof SuccessRatioSchema>, Suc
     const scope = env.resolveScope(path, spec);
     return scope && { kind: 'successRatio', scope, min: spec.min };
   },
-  defaultName: (spec) => `success ratio ≥ ${threshold(spec.min)} ${describeScope(spec.scope)}`,
+  defaultName: (spec) => `success ratio ≥ ${formatThreshold(spec.min)} ${describeScope(spec.scope)}`,
   explainedBySlowHarness: ratioExplainedBySlowHarness,
   evaluate: (check, context) =>
     evaluateRatio(check, check.spec.scope, { label: 'success ratio', numerator: 'successes', bound: 'min', limit: check.spec.min }, context),

@@ -3,7 +3,7 @@ import type { CheckSpec } from '../experiment/resolved.ts';
 import { Duration, PhaseName, Ratio, strict } from '../experiment/schema-parts.ts';
 import type { CheckResult } from '../result/result.ts';
 import type { CheckKind } from './check-kind.ts';
-import { formatDuration } from './format.ts';
+import { formatSpecDuration } from '../format/duration.ts';
 import { snap } from './scope.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
 
@@ -26,12 +26,12 @@ export const timeToFailoverCheck: CheckKind<Static<typeof TimeToFailoverSchema>,
     const phase = env.findPhase([...path, 'phase'], spec.phase);
     const windowMs = ctx.bucketDuration([...path, 'window'], spec.window, 'window');
     if (phase && windowMs !== undefined && phase.durationMs > 0 && windowMs > phase.durationMs) {
-      ctx.error([...path, 'window'], `window ${formatDuration(windowMs)} is longer than phase "${phase.name}" (${formatDuration(phase.durationMs)})`);
+      ctx.error([...path, 'window'], `window ${formatSpecDuration(windowMs)} is longer than phase "${phase.name}" (${formatSpecDuration(phase.durationMs)})`);
     }
     const maxMs = ctx.ms(spec.max);
     return phase && windowMs !== undefined && maxMs !== undefined ? { kind: 'timeToFailover', phase: phase.name, windowMs, threshold: spec.threshold, maxMs } : undefined;
   },
-  defaultName: (spec) => `fails over within ${formatDuration(spec.maxMs)} in ${spec.phase}`,
+  defaultName: (spec) => `fails over within ${formatSpecDuration(spec.maxMs)} in ${spec.phase}`,
   // Timing is what it measures: a late harness can make it fail.
   explainedBySlowHarness: () => true,
   evaluate(check, context): CheckResult {

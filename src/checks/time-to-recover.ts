@@ -3,7 +3,7 @@ import type { CheckSpec } from '../experiment/resolved.ts';
 import { Duration, PhaseName, Ratio, strict } from '../experiment/schema-parts.ts';
 import type { CheckResult, FaultResult } from '../result/result.ts';
 import type { CheckKind } from './check-kind.ts';
-import { formatDuration } from './format.ts';
+import { formatSpecDuration } from '../format/duration.ts';
 import { snap } from './scope.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
 
@@ -31,13 +31,13 @@ export const timeToRecoverCheck: CheckKind<Static<typeof TimeToRecoverSchema>, T
       const observedMs = totalMs - (phase.startMs + phase.durationMs);
       if (observedMs <= 0) ctx.error([...path, 'after'], `"${phase.name}" is the last phase, so nothing is observed after it; add a recovery phase`);
       else if (windowMs !== undefined && windowMs > observedMs) {
-        ctx.error([...path, 'window'], `window ${formatDuration(windowMs)} is longer than what follows "${phase.name}" (${formatDuration(observedMs)})`);
+        ctx.error([...path, 'window'], `window ${formatSpecDuration(windowMs)} is longer than what follows "${phase.name}" (${formatSpecDuration(observedMs)})`);
       }
     }
     const maxMs = ctx.ms(spec.max);
     return phase && windowMs !== undefined && maxMs !== undefined ? { kind: 'timeToRecover', after: phase.name, windowMs, threshold: spec.threshold, maxMs } : undefined;
   },
-  defaultName: (spec) => `recovers within ${formatDuration(spec.maxMs)} after ${spec.after}`,
+  defaultName: (spec) => `recovers within ${formatSpecDuration(spec.maxMs)} after ${spec.after}`,
   // Timing is what it measures: a late harness can make it fail.
   explainedBySlowHarness: () => true,
   evaluate(check, context): CheckResult {

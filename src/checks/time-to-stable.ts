@@ -2,7 +2,8 @@
 import type { ResolvedCheck } from '../experiment/resolved.ts';
 import type { CheckResult } from '../result/result.ts';
 import type { CheckContext } from './check-kind.ts';
-import { ms, percent, threshold as pct } from './format.ts';
+import { formatDuration } from '../format/duration.ts';
+import { formatPercent, formatThreshold } from '../format/percent.ts';
 import { bucketsOf } from './scope.ts';
 import { firstStableIndex } from './stable-window.ts';
 
@@ -42,7 +43,7 @@ export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, conte
     return {
       ...base,
       verdict: 'inconclusive',
-      reason: `only ${ms(Math.max(0, endIndex - startIndex) * bucketMs)} observed ${span.where}, shorter than the ${ms(span.windowMs)} window`,
+      reason: `only ${formatDuration(Math.max(0, endIndex - startIndex) * bucketMs)} observed ${span.where}, shorter than the ${formatDuration(span.windowMs)} window`,
       observed: { [span.observedKey]: null, resolutionMs: bucketMs },
       expected,
       n,
@@ -62,11 +63,11 @@ export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, conte
   }
   if (outcome.kind === 'never') {
     const last = outcome.lastWindow;
-    const lastRatio = last.total > 0 ? `${percent(last.successes / last.total)} (n=${last.total})` : 'no samples';
+    const lastRatio = last.total > 0 ? `${formatPercent(last.successes / last.total, { decimals: 2, against: [span.threshold] })} (n=${last.total})` : 'no samples';
     return {
       ...base,
       verdict: 'failed',
-      reason: `never ${span.verb} ${span.where}: the last ${ms(span.windowMs)} window had ${lastRatio}, below ${pct(span.threshold)} (max ${ms(span.maxMs)}, resolution ${ms(bucketMs)})`,
+      reason: `never ${span.verb} ${span.where}: the last ${formatDuration(span.windowMs)} window had ${lastRatio}, below ${formatThreshold(span.threshold)} (max ${formatDuration(span.maxMs)}, resolution ${formatDuration(bucketMs)})`,
       observed: { [span.observedKey]: 'never', resolutionMs: bucketMs },
       expected,
       n,
@@ -80,7 +81,7 @@ export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, conte
   return {
     ...base,
     verdict: ok ? 'passed' : 'failed',
-    reason: `${span.verb} ${tookText(tookMs, bucketMs, ok, span)} (every ${ms(span.windowMs)} window ≥ ${pct(span.threshold)} from then on, n=${n})`,
+    reason: `${span.verb} ${tookText(tookMs, bucketMs, ok, span)} (every ${formatDuration(span.windowMs)} window ≥ ${formatThreshold(span.threshold)} from then on, n=${n})`,
     observed: { [span.observedKey]: tookMs, resolutionMs: bucketMs },
     expected,
     n,
@@ -90,11 +91,11 @@ export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, conte
 
 /**
  * The measured time in words, never more precise than the bucket: a time below one bucket
- * (measured 0) is `within the first 100ms bucket`, never `after 0ms`; otherwise
- * `after 1.3s (±100ms)`.
+ * (measured 0) is `within the first 100 ms bucket`, never `after 0 ms`; otherwise
+ * `after 1.3 s (± 100 ms)`.
  */
 function tookText(tookMs: number, bucketMs: number, ok: boolean, span: StableSpan): string {
-  const limit = `${ok ? '≤' : '>'} ${ms(span.maxMs)}`;
-  if (tookMs < bucketMs) return `within the first ${ms(bucketMs)} bucket ${span.where}, ${limit}`;
-  return `after ${ms(tookMs)} (±${ms(bucketMs)}) ${limit} ${span.where}`;
+  const limit = `${ok ? '≤' : '>'} ${formatDuration(span.maxMs)}`;
+  if (tookMs < bucketMs) return `within the first ${formatDuration(bucketMs)} bucket ${span.where}, ${limit}`;
+  return `after ${formatDuration(tookMs)} (± ${formatDuration(bucketMs)}) ${limit} ${span.where}`;
 }

@@ -4,7 +4,7 @@ import { isRecord } from '../experiment/resolve-context.ts';
 import { PhaseName, Ratio, strict, WindowFields } from '../experiment/schema-parts.ts';
 import type { CheckResult } from '../result/result.ts';
 import type { CheckKind } from './check-kind.ts';
-import { interval, percent, threshold } from './format.ts';
+import { formatInterval, formatPercent, formatThreshold } from '../format/percent.ts';
 import { describeScope, scopeBounds } from './scope.ts';
 import { wilsonInterval } from './wilson.ts';
 
@@ -90,11 +90,14 @@ export const trafficSplitCheck: CheckKind<Static<typeof TrafficSplitSchema>, Tra
     const worst = rows.reduce((a, b) => (b.deviation > a.deviation ? b : a));
     const outside = rows.filter((r) => r.deviation > spec.tolerance + 1e-12);
     const ci = wilsonInterval(worst.count, n);
-    const describeRow = (r: (typeof rows)[number]) => `${r.key} ${percent(r.share, 1)} (expected ${threshold(r.expected)} ± ${threshold(spec.tolerance)})`;
+    const edges = (r: (typeof rows)[number]) => [r.expected - spec.tolerance, r.expected + spec.tolerance];
+    const share = (r: (typeof rows)[number]) => `${r.key} ${formatPercent(r.share, { against: edges(r) })}`;
+    const describeRow = (r: (typeof rows)[number]) => `${share(r)} (expected ${formatThreshold(r.expected)} ± ${formatThreshold(spec.tolerance)})`;
+    const worstInterval = `${worst.key} 95% CI ${formatInterval(ci, { against: edges(worst) })}`;
     const reason =
       outside.length === 0
-        ? `traffic split within ± ${threshold(spec.tolerance)}: ${rows.map((r) => `${r.key} ${percent(r.share, 1)}`).join(', ')} (n=${n}, ${worst.key} ${interval(ci)})`
-        : `traffic split off: ${outside.map(describeRow).join('; ')} (n=${n}, ${worst.key} ${interval(ci)})`;
+        ? `traffic split within ± ${formatThreshold(spec.tolerance)}: ${rows.map(share).join(', ')} (n=${n}, ${worstInterval})`
+        : `traffic split off: ${outside.map(describeRow).join('; ')} (n=${n}, ${worstInterval})`;
     return {
       ...base,
       verdict: outside.length === 0 ? 'passed' : 'failed',

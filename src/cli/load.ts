@@ -6,6 +6,8 @@ import { runClosedLoad } from '../load/closed-model.ts';
 import type { LoadSummary } from '../load/load-driver.ts';
 import { LoadRecorder, type LoadReport } from '../load/load-report.ts';
 import { FAILURE_KINDS } from '../load/sample.ts';
+import { formatDuration, formatSpecDuration } from '../format/duration.ts';
+import { formatPercent } from '../format/percent.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { startRunClock } from '../timeline/clock.ts';
 
@@ -140,10 +142,10 @@ function unreachableDiagnosis(report: LoadReport): string | undefined {
 function formatReport(report: LoadReport): string {
   const lines: string[] = [];
   const model = report.mode === 'open' ? `open model at ${report.targetRate}/s` : 'closed model, max speed';
-  lines.push(`rebound load ${report.url}: ${model}, ${formatMs(report.durationMs)}, ${report.connections} connections, timeout ${formatMs(report.timeoutMs)}${report.interrupted ? ' (interrupted)' : ''}`);
+  lines.push(`rebound load ${report.url}: ${model}, ${formatSpecDuration(report.durationMs)}, ${report.connections} connections, timeout ${formatSpecDuration(report.timeoutMs)}${report.interrupted ? ' (interrupted)' : ''}`);
   lines.push(`  requests   ${report.requests} (${report.sent} sent, ${report.dropped} dropped over the in-flight cap)`);
   lines.push(`  rate       ${report.rate.toFixed(1)}/s achieved${report.targetRate !== undefined ? ` (target ${report.targetRate}/s)` : ''}`);
-  lines.push(`  success    ${(report.successRatio * 100).toFixed(2)} % (${report.successes}/${report.requests})`);
+  lines.push(`  success    ${formatPercent(report.successRatio, { decimals: 2, spaced: true })} (${report.successes}/${report.requests})`);
   const failures = FAILURE_KINDS.filter((kind) => report.failures[kind]).map((kind) => `${kind} ${report.failures[kind]}`);
   lines.push(`  failures   ${failures.length > 0 ? failures.join(', ') : 'none'}`);
   if (report.latency) lines.push(`  latency    ${formatLatency(report.latency)}${report.mode === 'open' ? '  (from scheduled time)' : ''}`);
@@ -154,11 +156,7 @@ function formatReport(report: LoadReport): string {
 }
 
 function formatLatency(latency: NonNullable<LoadReport['latency']>): string {
-  return `p50 ${latency.p50} ms  p90 ${latency.p90} ms  p99 ${latency.p99} ms  max ${latency.max} ms`;
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  return `p50 ${formatDuration(latency.p50)}  p90 ${formatDuration(latency.p90)}  p99 ${formatDuration(latency.p99)}  max ${formatDuration(latency.max)}`;
 }
 
 function parseCommand(argv: string[]): LoadCommand | 'help' {

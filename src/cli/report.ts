@@ -2,6 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ReboundError, UsageError, ValidationError } from '../errors.ts';
+import { decideColor } from '../format/color.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { loadResult } from '../result/validate-result.ts';
 import { renderConsoleSummary } from '../reporters/console/render-console.ts';
@@ -18,7 +19,7 @@ Options:
   --out DIR        where to write (default: the directory of result.json)
   --format LIST    comma-separated: ${FORMATS.join(', ')} (default: ${DEFAULT_FORMATS.join(',')};
                    json writes a copy of the validated result)
-  --no-color       no ANSI colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)
+  --no-color       no ANSI colour (also NO_COLOR=1; FORCE_COLOR=1 forces it, FORCE_COLOR=0 turns it off)
   -h, --help       show this help
 
 Exit codes: 0 written, 2 bad arguments or invalid result file, 4 a report could not be written.
@@ -38,12 +39,6 @@ function parseFormats(value: string): ReportFormat[] {
     if (!FORMATS.includes(format as ReportFormat)) throw new UsageError(`--format: unknown format '${format}' (expected ${FORMATS.join(', ')})`);
   }
   return [...new Set(formats as ReportFormat[])];
-}
-
-export function decideColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, noColorFlag: boolean): boolean {
-  if (noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
-  return stream.isTTY === true;
 }
 
 function parse(argv: string[]): ReportArgs | 'help' {
@@ -72,7 +67,7 @@ function parse(argv: string[]): ReportArgs | 'help' {
     file,
     outDir: resolve(parsed.values.out ?? dirname(file)),
     formats: parsed.values.format !== undefined ? parseFormats(parsed.values.format) : DEFAULT_FORMATS,
-    color: decideColor(process.stdout, process.env, parsed.values['no-color'] === true),
+    color: decideColor(process.env, process.stdout.isTTY === true, { noColorFlag: parsed.values['no-color'] === true }),
   };
 }
 

@@ -10,7 +10,9 @@ import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
 import { applyTargetOverrides } from '../runner/overrides.ts';
-import { formatProgress, paint } from '../runner/progress-line.ts';
+import { decideColor } from '../format/color.ts';
+import { painter } from '../format/paint.ts';
+import { formatProgress } from '../runner/progress-line.ts';
 import { reserveReportDir } from '../util/report-dir.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
 import { DirectoryNotWritableError, probeWritableDir } from '../util/probe-writable-dir.ts';
@@ -86,13 +88,6 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
   };
 }
 
-/** NO_COLOR wins, then FORCE_COLOR, then whether the stream is a terminal. Decided once. */
-export function decideColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  return isTTY;
-}
-
 function timestamp(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
@@ -109,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   const live = stderrTTY && !ci;
   const color = decideColor(env, Boolean(process.stdout.isTTY));
-  const colors = paint(color);
+  const paint = painter(color);
   const errorLine = (text: string) => process.stderr.write(`rebound run: ${text}\n`);
 
   let args: RunArgs;
@@ -148,11 +143,11 @@ export async function main(argv: string[]): Promise<number> {
 
     // Event lines come from the console reporter (stdout); the live line is ours (stderr, TTY only).
     const observer: RunObserver = {
-      onNote: (line) => say(colors.dim(line)),
+      onNote: (line) => say(paint('dim', line)),
       ...(live
         ? {
             onProgress: (progress) => {
-              process.stderr.write(`\r\u001b[2K${formatProgress(progress, colors)}`);
+              process.stderr.write(`\r\u001b[2K${formatProgress(progress, paint)}`);
               progressShown = true;
             },
           }

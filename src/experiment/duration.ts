@@ -1,4 +1,7 @@
-/** Durations (`250ms`, `10s`, `2m`, `1m30s`, `1h`) and rates (`200/s`, `12000/m`) as written in experiments. */
+/**
+ * Durations (`250ms`, `10s`, `2m`, `1m30s`, `1h`) and rates (`200/s`, `12000/m`) as written in
+ * experiments, parsed. Printing a duration in this style is format/duration.ts's formatSpecDuration.
+ */
 
 /** Units in decreasing order, each at most once; decimals allowed (`1.5s`). */
 export const DURATION_PATTERN = '^(?=\\d)(?:\\d+(?:\\.\\d+)?h)?(?:\\d+(?:\\.\\d+)?m(?!s))?(?:\\d+(?:\\.\\d+)?s)?(?:\\d+(?:\\.\\d+)?ms)?$';
@@ -26,18 +29,4 @@ export function rateToPerSecond(text: string): number {
   if (!match) throw new RangeError(`invalid rate ${JSON.stringify(text)}: expected ${RATE_EXPECTED}`);
   const value = Number(match[1]);
   return match[2] === 'm' ? value / 60 : value;
-}
-
-/** `1500` → `1.5s`, `90000` → `1m30s`, `250` → `250ms`: for messages. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms < 1000) return `${round(ms)}ms`;
-  if (ms < 60_000) return `${round(ms / 1000)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const rest = ms - minutes * 60_000;
-  return rest === 0 ? `${minutes}m` : `${minutes}m${round(rest / 1000)}s`;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -12,7 +12,7 @@ import { resolveExperiment } from './resolve.ts';
 import { schemaIssues, type RawIssue } from './schema-validate.ts';
 import { formatPath, YamlSource, type FieldPath } from './yaml-source.ts';
 
-export { durationToMs, rateToPerSecond, formatDuration } from './duration.ts';
+export { durationToMs, rateToPerSecond } from './duration.ts';
 export type { ExperimentSpec } from './spec.ts';
 
 export interface LoadOptions {

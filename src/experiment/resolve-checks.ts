@@ -2,7 +2,7 @@
 import type { CheckResolveEnv } from '../checks/check-kind.ts';
 import { checkKinds } from '../plugins/registry.ts';
 import type { ResolvedCheck, ResolvedPhase, ResolvedTarget, Scope } from './resolved.ts';
-import { formatDuration } from './duration.ts';
+import { formatSpecDuration } from '../format/duration.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { isMultiple, list, type ResolveContext } from './resolve-context.ts';
 import type { FieldPath } from './yaml-source.ts';
@@ -74,11 +74,11 @@ function resolveScope(env: Env, path: FieldPath, spec: { phase: string; from?: s
   const toMs = spec.to === undefined ? undefined : ctx.ms(spec.to);
   for (const [key, ms] of [['from', fromMs], ['to', toMs]] as const) {
     if (ms === undefined) continue;
-    if (!isMultiple(ms, ctx.bucketMs)) ctx.error([...path, key], `${key} ${formatDuration(ms)} must be a multiple of bucket (${formatDuration(ctx.bucketMs)})`);
-    if (phase && phase.durationMs > 0 && ms > phase.durationMs) ctx.error([...path, key], `${key} ${formatDuration(ms)} is past the end of phase "${phase.name}" (${formatDuration(phase.durationMs)})`);
+    if (!isMultiple(ms, ctx.bucketMs)) ctx.error([...path, key], `${key} ${formatSpecDuration(ms)} must be a multiple of bucket (${formatSpecDuration(ctx.bucketMs)})`);
+    if (phase && phase.durationMs > 0 && ms > phase.durationMs) ctx.error([...path, key], `${key} ${formatSpecDuration(ms)} is past the end of phase "${phase.name}" (${formatSpecDuration(phase.durationMs)})`);
   }
   if (fromMs !== undefined && fromMs >= (toMs ?? phase?.durationMs ?? Infinity)) {
-    ctx.error([...path, 'from'], `from ${formatDuration(fromMs)} must be before ${toMs !== undefined ? `to ${formatDuration(toMs)}` : `the end of phase "${phase?.name}"`}`);
+    ctx.error([...path, 'from'], `from ${formatSpecDuration(fromMs)} must be before ${toMs !== undefined ? `to ${formatSpecDuration(toMs)}` : `the end of phase "${phase?.name}"`}`);
   }
   if (!phase) return undefined;
   return { phase: phase.name, ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) };

@@ -2,7 +2,8 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parseLabelSelector } from '../localcluster/api/label-selector.ts';
-import { durationToMs, formatDuration } from './duration.ts';
+import { formatSpecDuration } from '../format/duration.ts';
+import { durationToMs } from './duration.ts';
 import type { RawIssue } from './schema-validate.ts';
 import type { Anchor, FieldPath } from './yaml-source.ts';
 
@@ -60,7 +61,7 @@ export class ResolveContext {
     const ms = this.ms(value);
     if (ms === undefined) return undefined;
     if (ms <= 0) this.error(path, `${what} must be longer than 0`);
-    else if (!isMultiple(ms, this.bucketMs)) this.error(path, `${what} ${formatDuration(ms)} must be a multiple of bucket (${formatDuration(this.bucketMs)})`);
+    else if (!isMultiple(ms, this.bucketMs)) this.error(path, `${what} ${formatSpecDuration(ms)} must be a multiple of bucket (${formatSpecDuration(this.bucketMs)})`);
     return ms;
   }
 

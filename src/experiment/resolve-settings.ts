@@ -1,6 +1,6 @@
 /** guardrails and report settings. */
 import type { ResolvedGuardrails, ResolvedReportSettings } from './resolved.ts';
-import { formatDuration } from './duration.ts';
+import { formatSpecDuration } from '../format/duration.ts';
 import { isRecord, list, type ResolveContext } from './resolve-context.ts';
 import type { GuardrailsSpec, ReportSpec } from './spec.ts';
 
@@ -28,7 +28,7 @@ export function resolveGuardrails(ctx: ResolveContext, spec: GuardrailsSpec | un
   let maxRunMs = plannedMs + DEADLINE_SLACK_MS;
   const explicit = ctx.ms(guardrails.maxDuration);
   if (explicit !== undefined) {
-    if (explicit < plannedMs) ctx.error(['guardrails', 'maxDuration'], `maxDuration ${formatDuration(explicit)} is shorter than the phases (${formatDuration(plannedMs)})`);
+    if (explicit < plannedMs) ctx.error(['guardrails', 'maxDuration'], `maxDuration ${formatSpecDuration(explicit)} is shorter than the phases (${formatSpecDuration(plannedMs)})`);
     maxRunMs = explicit;
   }
   return { ...(abortIf ? { abortIf } : {}), maxPodsKilled: maxPodsKilledOf(spec), maxRunMs };

@@ -10,7 +10,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Type, type Static } from '@sinclair/typebox';
 import { InfraError, UsageError } from '../errors.ts';
-import { formatDuration } from '../experiment/duration.ts';
+import { formatSpecDuration } from '../format/duration.ts';
 import { Duration, Namespace, NonEmpty } from '../experiment/schema-parts.ts';
 import type { FaultInjector, FaultKind, Revert } from './fault-kind.ts';
 import { loadKubeAccess, type KubeAccess } from './kube.ts';
@@ -234,7 +234,7 @@ export const httpFaultKind: FaultKind<HttpFaultSpec, HttpFault, HttpFaultRecord>
   describe(fault) {
     const parts = [
       ...(fault.fault.abort ? [`abort ${fault.fault.abort.percentage.value}% with HTTP ${fault.fault.abort.httpStatus}`] : []),
-      ...(fault.fault.delay ? [`delay ${fault.fault.delay.percentage.value}% by ${formatDuration(parseInt(fault.fault.delay.fixedDelay, 10))}`] : []),
+      ...(fault.fault.delay ? [`delay ${fault.fault.delay.percentage.value}% by ${formatSpecDuration(parseInt(fault.fault.delay.fixedDelay, 10))}`] : []),
     ];
     const target = 'host' in fault.target ? `host ${fault.target.host}` : `VirtualService ${fault.namespace}/${fault.target.virtualService}${fault.target.route ? ` route ${fault.target.route}` : ''}`;
     return { target, description: `${parts.join(', ')} on ${where(fault)}` };

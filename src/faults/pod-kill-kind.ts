@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { UsageError } from '../errors.ts';
-import { formatDuration } from '../experiment/duration.ts';
+import { formatSpecDuration } from '../format/duration.ts';
 import { Duration, Namespace } from '../experiment/schema-parts.ts';
 import { checkSelector } from '../experiment/resolve-context.ts';
 import type { FaultKind } from './fault-kind.ts';
@@ -63,7 +63,7 @@ export const podKillFaultKind: FaultKind<PodKillSpec, PodKillFault, PodKillRever
     const everyMs = ctx.ms(spec.every);
     if (everyMs !== undefined) {
       if (everyMs <= 0) ctx.error([...path, 'every'], 'every must be longer than 0');
-      else if (phaseMs > 0 && everyMs > phaseMs) ctx.error([...path, 'every'], `every ${formatDuration(everyMs)} is longer than the phase (${formatDuration(phaseMs)}); drop it for a single kill`);
+      else if (phaseMs > 0 && everyMs > phaseMs) ctx.error([...path, 'every'], `every ${formatSpecDuration(everyMs)} is longer than the phase (${formatSpecDuration(phaseMs)}); drop it for a single kill`);
     }
     return {
       kind: 'pod-kill',

@@ -6,7 +6,9 @@
  * checkFields(). Plain strings only: each render escapes them for its medium.
  */
 import type { CheckResult } from '../result/result.ts';
-import { formatCount, formatDuration, formatFailures, formatOffset, humanizeKey } from './format.ts';
+import { formatDuration, formatOffset } from '../format/duration.ts';
+import { formatInterval, formatPercent, formatThreshold } from '../format/percent.ts';
+import { REPORT_PERCENT, formatCount, formatFailures, humanizeKey } from './format.ts';
 
 type CheckValue = CheckResult['observed'][string];
 
@@ -52,28 +54,34 @@ export interface CheckField {
   readonly value: string;
 }
 
-/** A ratio 0–1 as `99.6 %`; never rounds a value below 100 % up to `100.0 %` (or above 0 down to `0.0 %`). */
-export function percent(ratio: number | null | undefined, digits = 1): string {
-  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
-  const value = ratio * 100;
-  for (let d = digits; d <= digits + 2; d++) {
-    const text = value.toFixed(d);
-    const rounded = Number(text);
-    if ((rounded === 100 && value < 100) || (rounded === 0 && value > 0)) continue;
-    return `${text} %`;
-  }
-  return value < 100 && value > 50 ? `> ${(100 - 10 ** -(digits + 2)).toFixed(digits + 2)} %` : `< ${(10 ** -(digits + 2)).toFixed(digits + 2)} %`;
+/**
+ * The ratios a check's observed values are compared with (min, max, window threshold, each
+ * share ± tolerance): no render may print an observed value rounded onto one of them.
+ */
+export function ratioLimits(check: CheckResult): number[] {
+  const e = check.expected;
+  const tolerance = num(e.tolerance) ?? 0;
+  const shareEdges = Object.values(shares(e.shares)).flatMap((share) => [share - tolerance, share + tolerance]);
+  return [num(e.min), num(e.max), num(e.threshold), ...shareEdges].filter((n): n is number => n !== undefined);
 }
 
-/** A threshold as the user wrote it: 0.99 → `99 %`, 0.995 → `99.5 %`. */
-export function threshold(ratio: number): string {
-  return `${Math.round(ratio * 100 * 1000) / 1000} %`;
+/** The durations (ms) a check's observed times are compared with: latency max, pods' deadline. */
+function durationLimits(check: CheckResult): number[] {
+  return [num(check.expected.maxMs), num(check.expected.withinMs)].filter((n): n is number => n !== undefined);
 }
 
-/** `99.6–100 %` (a 95 % Wilson interval, endpoints to 0.1 %). */
-export function intervalText(interval: readonly [number, number]): string {
-  const end = (r: number) => String(Number((r * 100).toFixed(1)));
-  return `${end(interval[0])}–${end(interval[1])} %`;
+/** An observed duration in a render: `500.2 ms` against a 500 ms limit, never `500 ms`. */
+function observedDuration(check: CheckResult, ms: number): string {
+  return formatDuration(ms, { against: durationLimits(check) });
+}
+
+/** An observed ratio in a render: `99.6 %`, with more digits where a boundary needs them. */
+function observedPercent(check: CheckResult, ratio: number): string {
+  return formatPercent(ratio, { ...REPORT_PERCENT, against: ratioLimits(check) });
+}
+
+function threshold(ratio: number): string {
+  return formatThreshold(ratio, REPORT_PERCENT);
 }
 
 function num(value: CheckValue | undefined): number | undefined {
@@ -104,7 +112,7 @@ const TIME_WORD: Readonly<Record<string, string>> = { timeToFailover: 'failover'
 function nLine(check: CheckResult, extra: readonly string[] = []): string {
   const parts: string[] = [];
   if (check.n !== undefined) parts.push(`n = ${formatCount(check.n)}`);
-  if (check.interval) parts.push(`95 % CI ${intervalText(check.interval)}`);
+  if (check.interval) parts.push(`95 % CI ${formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) })}`);
   return [...parts, ...extra].join(' · ');
 }
 
@@ -117,7 +125,7 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
       const failures = num(o.failures);
       const byKind = shares(o.failuresByKind);
       const extra = failures && check.kind === 'successRatio' ? [`${formatCount(failures)} failed${Object.values(byKind).some((n) => n > 0) ? ` (${formatFailures(byKind)})` : ''}`] : [];
-      return { lines: [ratio === undefined ? '—' : percent(ratio)], sub: nLine(check, extra) };
+      return { lines: [ratio === undefined ? '—' : observedPercent(check, ratio)], sub: nLine(check, extra) };
     }
     case 'timeToFailover':
     case 'timeToRecover': {
@@ -134,7 +142,7 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
     case 'trafficSplit': {
       const observed = Object.entries(shares(o.shares)).filter(([name, share]) => share > 0 || name in shares(check.expected.shares));
       const unattributed = num(o.unattributed);
-      const lines = observed.length ? observed.sort((a, b) => b[1] - a[1]).map(([name, share]) => `${name} ${percent(share)}`) : ['—'];
+      const lines = observed.length ? observed.sort((a, b) => b[1] - a[1]).map(([name, share]) => `${name} ${observedPercent(check, share)}`) : ['—'];
       const extra = unattributed ? [`${formatCount(unattributed)} without the header`] : [];
       return { lines, sub: [check.n !== undefined ? `n = ${formatCount(check.n)}` : '', ...extra].filter(Boolean).join(' · ') };
     }
@@ -145,7 +153,7 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
       const extra: string[] = [];
       if (num(o.p50Ms) !== undefined && percentile !== 50) extra.push(`p50 ${formatDuration(num(o.p50Ms)!)}`);
       if (num(o.maxMs) !== undefined && percentile !== 100) extra.push(`max ${formatDuration(num(o.maxMs)!)}`);
-      return { lines: [value === undefined ? '—' : `${label} ${formatDuration(value)}`], sub: nLine(check, extra) };
+      return { lines: [value === undefined ? '—' : `${label} ${observedDuration(check, value)}`], sub: nLine(check, extra) };
     }
     case 'podsReady': {
       const ms = num(o.readyMs) ?? num(o.readyAfterMs);
@@ -155,10 +163,10 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
       const readyText = ready !== undefined ? `${formatCount(ready)}${count !== undefined ? ` of ${formatCount(count)}` : ''} ready` : '';
       const extra = [readyText, kills && kills > 1 ? `worst of ${kills} kills` : ''].filter(Boolean);
       if (o.readyMs === 'never') return { lines: ['never ready'], sub: extra.join(' · ') };
-      return { lines: [ms === undefined ? '—' : `ready after ${formatDuration(ms)}`], sub: extra.join(' · ') };
+      return { lines: [ms === undefined ? '—' : `ready after ${observedDuration(check, ms)}`], sub: extra.join(' · ') };
     }
     default:
-      return { lines: [Object.keys(o).length ? fallback(o) : '—'], sub: nLine(check) };
+      return { lines: [Object.keys(o).length ? fallback(check, 'observed') : '—'], sub: nLine(check) };
   }
 }
 
@@ -201,44 +209,65 @@ export function expectedHeadline(check: CheckResult): CheckHeadline {
       };
     }
     default:
-      return { lines: [Object.keys(e).length ? fallback(e) : '—'], sub: '' };
+      return { lines: [Object.keys(e).length ? fallback(check, 'expected') : '—'], sub: '' };
   }
+}
+
+/** Which record of a check a value comes from: observed ratios are measurements, expected ones thresholds. */
+export type CheckRecord = 'observed' | 'expected';
+
+const RATIO_KEYS = new Set(['ratio', 'min', 'max', 'threshold', 'tolerance', 'share', 'successRatio', 'failureRatio']);
+/** Expected keys shown as a comparison rather than `key value` (an observed maxMs is a measurement). */
+const COMPARATORS: Readonly<Record<string, string>> = { min: '≥ ', max: '≤ ', maxMs: '≤ ', minMs: '≥ ', withinMs: 'within ' };
+
+/** One field of a check's observed or expected record as text: `99.62 %`, `1.3 s`, `p99`, `1,000`. */
+export function formatCheckValue(check: CheckResult, record: CheckRecord, key: string, value: CheckValue | undefined): string {
+  const ratio = (n: number) => (record === 'expected' ? threshold(n) : formatPercent(n, { ...REPORT_PERCENT, decimals: 2, against: ratioLimits(check) }));
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (/Ms$/.test(key)) return record === 'expected' ? formatDuration(value) : observedDuration(check, value);
+    if (key === 'percentile') return `p${value}`;
+    if (RATIO_KEYS.has(key) && value >= 0 && value <= 1) return ratio(value);
+    return Number.isInteger(value) ? formatCount(value) : String(Math.round(value * 1000) / 1000);
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) return '—';
+  const asShares = key !== 'counts' && key !== 'failuresByKind' && entries.every(([, n]) => n >= 0 && n <= 1);
+  return entries.map(([name, n]) => `${name} ${asShares ? ratio(n) : formatCount(n)}`).join(', ');
+}
+
+/**
+ * A check's observed or expected record in one line: a single value stands alone
+ * (`94.80 %`, `1.3 s`), comparisons read as such (`≥ 95 %`), others as `key value`.
+ */
+export function formatCheckRecord(check: CheckResult, record: CheckRecord): string {
+  const entries = Object.entries(check[record]);
+  if (entries.length === 0) return '—';
+  const comparator = (key: string) => (record === 'expected' ? COMPARATORS[key] : undefined);
+  const text = ([key, value]: [string, CheckValue]) => `${comparator(key) ?? `${humanizeKey(key)} `}${formatCheckValue(check, record, key, value)}`;
+  if (entries.length === 1) {
+    const [key, value] = entries[0]!;
+    return `${comparator(key) ?? ''}${formatCheckValue(check, record, key, value)}`;
+  }
+  return entries.map(text).join(', ');
 }
 
 /** Every field of a record, one row each, for the collapsed details. */
 export function checkFields(check: CheckResult): CheckField[] {
   const fields: CheckField[] = [];
-  const add = (prefix: string, record: CheckResult['observed']) => {
-    for (const [key, value] of Object.entries(record)) fields.push({ key: `${prefix} ${humanizeKey(key)}`, value: fieldValue(key, value) });
-  };
-  add('observed', check.observed);
-  add('expected', check.expected);
+  for (const record of ['observed', 'expected'] as const) {
+    for (const [key, value] of Object.entries(check[record])) fields.push({ key: `${record} ${humanizeKey(key)}`, value: formatCheckValue(check, record, key, value) });
+  }
   if (check.n !== undefined) fields.push({ key: 'n', value: formatCount(check.n) });
-  if (check.interval) fields.push({ key: '95 % interval', value: `${percent(check.interval[0], 2)} – ${percent(check.interval[1], 2)}` });
+  if (check.interval) fields.push({ key: '95 % interval', value: formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) }) });
   for (const [key, at] of Object.entries(check.markers ?? {})) fields.push({ key: `at ${humanizeKey(key).replace(/ at$/, '')}`, value: formatOffset(at) });
   return fields;
 }
 
-const RATIO_KEYS = new Set(['ratio', 'min', 'max', 'threshold', 'tolerance', 'share', 'successRatio', 'failureRatio']);
-
-function fieldValue(key: string, value: CheckValue | undefined): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    if (/Ms$/.test(key)) return formatDuration(value);
-    if (key === 'percentile') return `p${value}`;
-    if (RATIO_KEYS.has(key) && value >= 0 && value <= 1) return percent(value, 2);
-    return Number.isInteger(value) ? formatCount(value) : String(Math.round(value * 1000) / 1000);
-  }
-  const entries = Object.entries(value);
-  if (entries.length === 0) return '—';
-  const asShares = key === 'shares' || entries.every(([, n]) => n >= 0 && n <= 1);
-  return entries.map(([name, n]) => `${name} ${asShares && key !== 'counts' && key !== 'failuresByKind' ? percent(n, 2) : formatCount(n)}`).join(', ');
-}
-
-function fallback(record: CheckResult['observed']): string {
-  const [key, value] = Object.entries(record)[0]!;
-  return `${humanizeKey(key)} ${fieldValue(key, value)}`;
+function fallback(check: CheckResult, record: CheckRecord): string {
+  const [key, value] = Object.entries(check[record])[0]!;
+  return `${humanizeKey(key)} ${formatCheckValue(check, record, key, value)}`;
 }
 
 /** `checkout keeps working: 0.1 % vs ≥ 99 %` — the failing strict check in one line for the banner. */

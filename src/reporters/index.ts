@@ -13,7 +13,7 @@ export interface ReporterOptions {
   readonly formats: readonly ('html' | 'json' | 'junit' | 'markdown')[];
   readonly stdout: NodeJS.WritableStream;
   readonly isTTY: boolean;
-  /** Caller decides once from NO_COLOR / FORCE_COLOR / TTY. */
+  /** Decided once by the caller, with format/color.ts decideColor. */
   readonly color: boolean;
   /** Path from $GITHUB_STEP_SUMMARY: summary.md is appended there too. */
   readonly githubStepSummary?: string;

@@ -1,3 +1,5 @@
+import { formatDuration } from '../format/duration.ts';
+import { formatPercent } from '../format/percent.ts';
 import type { TimelineView } from '../timeline/timeline.ts';
 
 /**
@@ -36,7 +38,7 @@ export class SuccessRatioGuard {
     // The low window started before the instant it ends at.
     this.belowSince ??= Math.max(0, atMs - this.options.windowMs);
     if (atMs - this.belowSince >= this.forMs) {
-      return `success ratio ${(ratio * 100).toFixed(1)}% stayed below ${(this.below * 100).toFixed(1)}% for ${Math.round(atMs - this.belowSince)} ms (guardrail abortIf: ${this.forMs} ms)`;
+      return `success ratio ${formatPercent(ratio, { against: [this.below] })} stayed below ${formatPercent(this.below)} for ${formatDuration(atMs - this.belowSince)} (guardrail abortIf: ${formatDuration(this.forMs)})`;
     }
     return undefined;
   }

@@ -19,9 +19,17 @@ describe('checks: latency', () => {
     ));
     expect(results.map((r) => r.verdict)).to.deep.equal(['failed', 'passed', 'passed']);
     expect(results[0]!.observed.latencyMs).to.be.closeTo(800, 1);
-    expect(results[0]!.reason).to.match(/^p99 latency 800ms > 500ms in outage \(n=1000\)$/);
+    expect(results[0]!.reason).to.match(/^p99 latency 800 ms > 500 ms in outage \(n=1000\)$/);
     expect(results[1]!.observed.latencyMs).to.be.closeTo(20, 0.1);
-    expect(results[2]!.reason).to.match(/^max latency 5ms ≤ 10ms/);
+    expect(results[2]!.reason).to.match(/^max latency 5 ms ≤ 10 ms/);
+  });
+
+  it('never prints a latency that fails its max rounded onto it', async () => {
+    const timeline = new Timeline(100);
+    feed(timeline, 0, 10_000, { latencyMs: () => 500.4 });
+    const [result] = await evaluateChecks([check({ kind: 'latency', scope: { phase: 'baseline' }, percentile: 100, maxMs: 500 })], context(timeline));
+    expect(result!.verdict).to.equal('failed');
+    expect(result!.reason).to.match(/^max latency 500\.\d+ ms > 500 ms/);
   });
 
   it('is inconclusive with too few samples or when every request was dropped', async () => {
@@ -50,10 +58,10 @@ describe('checks: latency', () => {
     ));
     expect(results.map((r) => r.verdict)).to.deep.equal(['failed', 'passed', 'passed']);
     expect(results[0]!.observed.latencyMs).to.be.closeTo(1200, 1200 / 2_048);
-    expect(results[0]!.reason).to.match(/^p99\.9 latency 1\.2s > 1s in outage \(n=1000\)$/);
+    expect(results[0]!.reason).to.match(/^p99\.9 latency 1\.2 s > 1 s in outage \(n=1000\)$/);
     expect(results[1]!.observed.latencyMs).to.equal(2);
     expect(results[2]!.observed).to.include({ latencyMs: 1500, maxMs: 1500 });
-    expect(results[2]!.reason).to.match(/^max latency 1\.5s ≤ 1\.5s/);
+    expect(results[2]!.reason).to.match(/^max latency 1\.5 s ≤ 1\.5 s/);
   });
 
   it('is an error for a percentile outside (0, 100], or one a timeline view without latencyPercentile cannot tell', async () => {

@@ -40,6 +40,27 @@ describe('checks: successRatio and failureRatio', () => {
     expect(results[3]!.reason).to.match(/^failure ratio 20\.00% > 10%/);
   });
 
+  it('never prints a failing ratio rounded onto its threshold', async () => {
+    const timeline = new Timeline(100);
+    let fed = 0;
+    feed(timeline, 10_000, 20_000, { perBucket: 2500, ok: () => fed++ !== 0 }); // 1 failure in 250,000
+    const failing = () => {
+      let i = 0;
+      return () => i++ >= 1025; // 1,025 failures in 102,400
+    };
+    const close = new Timeline(100);
+    feed(close, 10_000, 20_000, { perBucket: 1024, ok: failing() });
+    const [perfect] = await evaluateChecks([check({ kind: 'successRatio', scope: { phase: 'outage' }, min: 1 })], context(timeline));
+    const [min, max] = await evaluateChecks(
+      [check({ kind: 'successRatio', scope: { phase: 'outage' }, min: 0.99 }), check({ kind: 'failureRatio', scope: { phase: 'outage' }, max: 0.01 })],
+      context(close),
+    );
+    expect(perfect!.verdict).to.equal('failed');
+    expect(perfect!.reason).to.match(/^success ratio 99\.9996% < 100% \(n=250000, 95% CI 99\.998–99\.9999%\)$/);
+    expect(min!.reason).to.match(/^success ratio 98\.999% < 99% \(n=102400, 95% CI /);
+    expect(max!.reason).to.match(/^failure ratio 1\.001% > 1% \(n=102400, 95% CI /);
+  });
+
   it('is inconclusive, never passed, below minSamples — even when every sample succeeded', async () => {
     const timeline = new Timeline(100);
     feed(timeline, 10_000, 10_500, { perBucket: 2 }); // 10 samples, all ok

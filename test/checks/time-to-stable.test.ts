@@ -21,7 +21,7 @@ describe('checks: timeToFailover', () => {
     expect(result!.observed.failoverMs).to.equal(1500);
     expect(result!.observed.resolutionMs).to.equal(100);
     expect(result!.markers).to.deep.equal({ faultAppliedMs: 10_000, failoverAtMs: 11_500 });
-    expect(result!.reason).to.match(/^failed over after 1\.5s \(±100ms\) ≤ 2s in outage \(every 1s window ≥ 99% from then on, n=\d+\)$/);
+    expect(result!.reason).to.match(/^failed over after 1\.5 s \(± 100 ms\) ≤ 2 s in outage \(every 1 s window ≥ 99% from then on, n=\d+\)$/);
   });
 
   it('does not count a flapping recovery as recovered at its first good window', async () => {
@@ -30,14 +30,14 @@ describe('checks: timeToFailover', () => {
     const [result] = (await evaluateChecks([failover()], context(timeline, { faults: applied })));
     expect(result!.observed.failoverMs).to.equal(2500);
     expect(result!.verdict).to.equal('failed');
-    expect(result!.reason).to.match(/^failed over after 2\.5s \(±100ms\) > 2s in outage/);
+    expect(result!.reason).to.match(/^failed over after 2\.5 s \(± 100 ms\) > 2 s in outage/);
   });
 
   it('fails with "never" when the last window of the phase is still below the threshold', async () => {
     const [result] = (await evaluateChecks([failover()], context(run((t) => t >= 10_000 && t < 19_500), { faults: applied })));
     expect(result!.verdict).to.equal('failed');
     expect(result!.observed.failoverMs).to.equal('never');
-    expect(result!.reason).to.match(/^never failed over in outage: the last 1s window had 50\.00% \(n=100\)/);
+    expect(result!.reason).to.match(/^never failed over in outage: the last 1 s window had 50\.00% \(n=100\)/);
   });
 
   it('treats windows without samples as failing: silence is not recovery', async () => {
@@ -70,17 +70,17 @@ describe('checks: timeToFailover', () => {
     const [instant] = (await evaluateChecks([failover()], context(run(() => false), { faults: applied })));
     expect(instant!.verdict).to.equal('passed');
     expect(instant!.observed.failoverMs).to.equal(0);
-    expect(instant!.reason).to.match(/^failed over within the first 100ms bucket in outage, ≤ 2s \(every 1s window ≥ 99% from then on, n=\d+\)$/);
+    expect(instant!.reason).to.match(/^failed over within the first 100 ms bucket in outage, ≤ 2 s \(every 1 s window ≥ 99% from then on, n=\d+\)$/);
     expect(instant!.reason).not.to.match(/after 0\s*ms/);
     // A fault applied mid-bucket, failures in that bucket only: stable from the next boundary, 50 ms later.
     const midBucket = [fault({ id: 'outage/0', phase: 'outage', appliedMs: 10_050, revertedMs: 20_000 })];
     const [partial] = (await evaluateChecks([failover()], context(run((t) => t >= 10_000 && t < 10_100), { faults: midBucket })));
     expect(partial!.observed.failoverMs).to.equal(50);
-    expect(partial!.reason).to.match(/^failed over within the first 100ms bucket in outage/);
+    expect(partial!.reason).to.match(/^failed over within the first 100 ms bucket in outage/);
     // Exactly one bucket is measurable: it reads as a time, with its resolution.
     const [oneBucket] = (await evaluateChecks([failover()], context(run((t) => t >= 10_000 && t < 10_100), { faults: applied })));
     expect(oneBucket!.observed.failoverMs).to.equal(100);
-    expect(oneBucket!.reason).to.match(/^failed over after 100ms \(±100ms\) ≤ 2s in outage/);
+    expect(oneBucket!.reason).to.match(/^failed over after 100 ms \(± 100 ms\) ≤ 2 s in outage/);
   });
 
   it('measures from a fault applied late in its phase, and is inconclusive when no fault applied', async () => {
@@ -100,7 +100,7 @@ describe('checks: timeToRecover', () => {
     expect(result!.verdict).to.equal('passed');
     expect(result!.observed.recoveryMs).to.equal(1200);
     expect(result!.markers).to.deep.equal({ recoveryStartMs: 20_000, recoveredAtMs: 21_200 });
-    expect(result!.reason).to.match(/^recovered after 1\.2s \(±100ms\) ≤ 2s after outage \(every 1s window ≥ 99% from then on, n=\d+\)$/);
+    expect(result!.reason).to.match(/^recovered after 1\.2 s \(± 100 ms\) ≤ 2 s after outage \(every 1 s window ≥ 99% from then on, n=\d+\)$/);
   });
 
   it('says "within the first bucket" when the service was fine right after the revert, never "after 0ms"', async () => {
@@ -108,7 +108,7 @@ describe('checks: timeToRecover', () => {
     expect(result!.verdict).to.equal('passed');
     expect(result!.observed.recoveryMs).to.equal(0);
     expect(result!.observed.resolutionMs).to.equal(100);
-    expect(result!.reason).to.match(/^recovered within the first 100ms bucket after outage, ≤ 2s \(every 1s window ≥ 99% from then on, n=\d+\)$/);
+    expect(result!.reason).to.match(/^recovered within the first 100 ms bucket after outage, ≤ 2 s \(every 1 s window ≥ 99% from then on, n=\d+\)$/);
   });
 
   it('a relapse late in the run pushes recovery past it; one in the last window means never', async () => {

@@ -126,7 +126,7 @@ export function load(text: string): LoaderOutcome {
     return { accepted: true };
   } catch (error) {
     if (error instanceof ValidationError) return { accepted: false, issues: error.issues };
-    throw new Error(`the loader threw ${(error as Error)?.name}: ${(error as Error)?.message} for:\n${text}`);
+    throw new Error(`the loader threw ${(error as Error)?.name}: ${(error as Error)?.message} for:\n${text}`, { cause: error });
   }
 }
 

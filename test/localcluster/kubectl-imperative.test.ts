@@ -78,7 +78,7 @@ describe('localcluster with imperative kubectl commands', function () {
     const replicas = await jsonpath('deploy/imp', '{.spec.replicas}');
     const diff = await k('diff', '-f', changed);
     expect(diff.code, diff.stderr).to.equal(1);
-    expect(diff.stdout).to.match(/^-  replicas: 2$/m).and.to.match(/^\+  replicas: 3$/m);
+    expect(diff.stdout).to.match(/^- {2}replicas: 2$/m).and.to.match(/^\+ {2}replicas: 3$/m);
     const dry = await ok('apply', '--dry-run=server', '-f', changed);
     expect(dry).to.contain('deployment.apps/imp configured (server dry run)');
     expect(await jsonpath('deploy/imp', '{.spec.replicas}')).to.equal(replicas);

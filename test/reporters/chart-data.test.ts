@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { downsampleBuckets, servedByGroups } from '../../src/reporters/html/chart-data.ts';
 import { formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, timeTicks } from '../../src/reporters/html/scales.ts';
-import { formatCheckValues, formatDuration, formatFailures, formatOffset, formatRatio } from '../../src/reporters/format.ts';
+import { formatCheckRecord } from '../../src/reporters/check-summary.ts';
+import { formatFailures } from '../../src/reporters/format.ts';
+import type { CheckResult } from '../../src/result/result.ts';
 import type { BucketSnapshot } from '../../src/timeline/timeline.ts';
 import { makeResult } from './fixtures/make-result.ts';
 
@@ -99,23 +101,20 @@ describe('reporters: scales and ticks', () => {
 });
 
 describe('reporters: formatting', () => {
-  it('formats durations, offsets and ratios', () => {
-    expect(formatDuration(850)).to.equal('850 ms');
-    expect(formatDuration(1300)).to.equal('1.3 s');
-    expect(formatDuration(125_000)).to.equal('2 m 05 s');
-    expect(formatOffset(10_000)).to.equal('0:10.0');
-    expect(formatOffset(3_725_000)).to.equal('1:02:05');
-    expect(formatRatio(0.9962)).to.equal('99.62%');
-    expect(formatRatio(0.9)).to.equal('90%');
-    expect(formatRatio(1)).to.equal('100%');
-    expect(formatRatio(null)).to.equal('—');
+  it('reads check values as comparisons with units: expected ratios as written, observed ones as measured', () => {
+    const check = (expected: CheckResult['expected'], observed: CheckResult['observed'] = {}) => ({ expected, observed }) as CheckResult;
+    expect(formatCheckRecord(check({ min: 0.99 }), 'expected')).to.equal('≥ 99 %');
+    expect(formatCheckRecord(check({ maxMs: 2000, windowMs: 1000, threshold: 0.99 }), 'expected')).to.equal('≤ 2 s, window 1 s, threshold 99 %');
+    expect(formatCheckRecord(check({}, { timeToFailoverMs: null }), 'observed')).to.equal('—');
+    expect(formatCheckRecord(check({ shares: { 'payments-primary': 0.98 } }), 'expected')).to.equal('payments-primary 98 %');
+    expect(formatCheckRecord(check({ min: 0.99 }, { ratio: 0.9962 }), 'observed')).to.equal('99.62 %');
   });
 
-  it('reads check values as comparisons with units', () => {
-    expect(formatCheckValues({ min: 0.99 })).to.equal('≥ 99%');
-    expect(formatCheckValues({ maxMs: 2000, windowMs: 1000, threshold: 0.99 })).to.equal('≤ 2 s, window 1 s, threshold 99%');
-    expect(formatCheckValues({ timeToFailoverMs: null })).to.equal('—');
-    expect(formatCheckValues({ shares: { 'payments-primary': 0.98 } })).to.equal('payments-primary 98%');
+  it('never prints an observed value rounded onto the threshold it fails (JUnit details, HTML fields)', () => {
+    const failing = { expected: { min: 1 }, observed: { ratio: 0.999996, successes: 249_999, failures: 1 } } as unknown as CheckResult;
+    expect(formatCheckRecord(failing, 'observed')).to.equal('ratio 99.9996 %, successes 249,999, failures 1');
+    const split = { expected: { shares: { primary: 1 }, tolerance: 0.02 }, observed: { shares: { primary: 0.979999 } } } as unknown as CheckResult;
+    expect(formatCheckRecord(split, 'observed')).to.equal('primary 97.9999 %');
   });
 
   it('names failures by kind with the count first, most frequent first', () => {

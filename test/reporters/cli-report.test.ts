@@ -5,7 +5,8 @@ import { makeResult } from './fixtures/make-result.ts';
 import { withTempDir } from './helpers.ts';
 import { runCli } from '../helpers/cli.ts';
 
-const rebound = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { NO_COLOR: '', FORCE_COLOR: '', ...env }, timeoutMs: 20_000 });
+// Unset (spawn drops undefined values), so that the terminal decides: a pipe, no colour.
+const rebound = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env }, timeoutMs: 20_000 });
 
 describe('cli: rebound report', function () {
   this.timeout(30_000);
@@ -27,6 +28,19 @@ describe('cli: rebound report', function () {
       const only = await rebound(['report', file, '--out', out, '--format', 'junit,json']);
       expect(only.code).to.equal(0);
       expect((await readdir(out)).sort()).to.deep.equal(['junit.xml', 'result.json']);
+    });
+  });
+
+  it('decides colour like rebound run: FORCE_COLOR="" colours a pipe, --no-color wins over it', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'result.json');
+      await writeFile(file, JSON.stringify(makeResult({ variant: 'failed' })));
+      const args = (out: string) => ['report', file, '--out', join(dir, out), '--format', 'json'];
+      const [forced, flagged] = await Promise.all([rebound(args('a'), { FORCE_COLOR: '' }), rebound([...args('b'), '--no-color'], { FORCE_COLOR: '' })]);
+      expect(forced.code).to.equal(0);
+      expect(forced.stdout).to.include('\u001b[31m');
+      expect(flagged.code).to.equal(0);
+      expect(flagged.stdout).not.to.match(/\u001b\[/);
     });
   });
 

@@ -4,7 +4,8 @@ import { HELPER_NAMES } from '../../src/reporters/html/helpers.ts';
 import { buildReportView } from '../../src/reporters/html/view-model.ts';
 import { groupColours, instanceGroup } from '../../src/reporters/html/chart-data.ts';
 import { layoutMarkers } from '../../src/reporters/html/charts.ts';
-import { percent } from '../../src/reporters/check-summary.ts';
+import { formatPercent } from '../../src/format/percent.ts';
+import { REPORT_PERCENT } from '../../src/reporters/format.ts';
 import { makeResult } from './fixtures/make-result.ts';
 import { HOSTILE } from './helpers.ts';
 
@@ -53,8 +54,9 @@ describe('reporters: HTML report', () => {
     const view = buildReportView({ ...result, checks });
     expect(view.checks[1]!.observedLines).to.deep.equal([{ label: 'failover', value: '< 100 ms' }]);
     expect(view.checks[1]!.observedSub).to.include('within the first 100 ms bucket');
+    const percent = (ratio: number) => formatPercent(ratio, REPORT_PERCENT);
     expect(percent(0.99996)).to.equal('99.996 %');
-    expect(percent(0.9999999)).to.equal('> 99.999 %');
+    expect(percent(0.9999999)).to.equal('99.99999 %');
     expect(percent(1)).to.equal('100.0 %');
     expect(percent(0.0004)).to.equal('0.04 %');
   });

@@ -14,7 +14,7 @@ describe('runner/guardrails', () => {
     expect(guard.observeRatio(100, 10, 2000)).to.equal(undefined); // low since 1000
     expect(guard.observeRatio(100, 10, 3500)).to.equal(undefined);
     const reason = guard.observeRatio(100, 10, 4000);
-    expect(reason).to.match(/stayed below 50\.0% for 3000 ms/);
+    expect(reason).to.match(/stayed below 50\.0% for 3 s/);
   });
 
   it('a recovery in between resets the clock', () => {

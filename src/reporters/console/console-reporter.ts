@@ -6,8 +6,9 @@
  */
 import type { ResolvedExperiment } from '../../experiment/resolved.ts';
 import type { Reporter } from '../reporter.ts';
-import { formatDuration } from '../format.ts';
-import { painter, renderConsoleSummary, renderProgressLine, terminalSafe, type WrittenReport } from './render-console.ts';
+import { formatDuration } from '../../format/duration.ts';
+import { painter } from '../../format/paint.ts';
+import { renderConsoleSummary, renderProgressLine, terminalSafe, type WrittenReport } from './render-console.ts';
 
 export class WrittenReports {
   private pending: { readonly label: string; readonly done: Promise<readonly string[]> }[] = [];

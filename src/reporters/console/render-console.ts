@@ -2,27 +2,10 @@
 import type { CheckResult, CheckVerdict, Result, Verdict } from '../../result/result.ts';
 import type { RunEvent } from '../../timeline/events.ts';
 import { summarizeCheck } from '../check-summary.ts';
-import { CHECK_SYMBOL, VERDICT_SYMBOL, formatDuration, formatOffset } from '../format.ts';
+import { formatDuration, formatOffset } from '../../format/duration.ts';
+import { type Paint, type Style, painter } from '../../format/paint.ts';
+import { CHECK_SYMBOL, VERDICT_SYMBOL } from '../format.ts';
 import { displayWidth, padEnd, truncateToWidth, wrap, wrapCell } from './text-width.ts';
-
-export interface Paint {
-  (style: Style, text: string): string;
-}
-
-type Style = 'green' | 'red' | 'yellow' | 'magenta' | 'dim' | 'bold';
-
-const ANSI: Readonly<Record<Style, [number, number]>> = {
-  green: [32, 39],
-  red: [31, 39],
-  yellow: [33, 39],
-  magenta: [35, 39],
-  dim: [2, 22],
-  bold: [1, 22],
-};
-
-export function painter(color: boolean): Paint {
-  return color ? (style, text) => `\u001b[${ANSI[style][0]}m${text}\u001b[${ANSI[style][1]}m` : (_style, text) => text;
-}
 
 const VERDICT_STYLE: Readonly<Record<Verdict | CheckVerdict, Style>> = {
   passed: 'green',

@@ -4,9 +4,11 @@
  * template; path data is numbers only.
  */
 import type { CheckResult, Result } from '../../result/result.ts';
-import { CHECK_SYMBOL, formatOffset } from '../format.ts';
+import { formatDuration, formatOffset } from '../../format/duration.ts';
+import { formatThreshold } from '../../format/percent.ts';
+import { CHECK_SYMBOL, REPORT_PERCENT } from '../format.ts';
 import { type ChartPoint, type ChartSeries, groupColours, groupServedBy, instanceGroup, servedByGroups } from './chart-data.ts';
-import { expectedHeadline, observedHeadline, threshold } from '../check-summary.ts';
+import { expectedHeadline, observedHeadline } from '../check-summary.ts';
 import { bandPath, formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, type Scale, timeTicks } from './scales.ts';
 
 export interface Tick {
@@ -284,7 +286,7 @@ function failedWindows(result: Result, x: Scale, endMs: number, y: Scale, top: n
       label,
       labelX: x0 + 4,
       labelY: top + height - 8 - row * 16,
-      ...(ratioCheck && t !== undefined ? { thresholdY: y(t), thresholdLabel: `expected ≥ ${threshold(t)}` } : {}),
+      ...(ratioCheck && t !== undefined ? { thresholdY: y(t), thresholdLabel: `expected ≥ ${formatThreshold(t, REPORT_PERCENT)}` } : {}),
     });
   }
   return highlights;
@@ -346,7 +348,7 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
-    yTicks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ at: y(v), label: `${Math.round(v * 100)} %` })),
+    yTicks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ at: y(v), label: formatThreshold(v, REPORT_PERCENT) })),
     yLabel: 'success ratio (%)',
     y2Ticks: niceTicks(0, rateTop, 4).map((v) => ({ at: y2(v), label: String(v) })),
     y2Label: 'requests/s',
@@ -401,7 +403,7 @@ export function latencyChart(result: Result, series: ChartSeries): ChartModel {
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
-    yTicks: ticks.map((v) => ({ at: y(v), label: v >= 1000 ? `${v / 1000} s` : `${v} ms` })),
+    yTicks: ticks.map((v) => ({ at: y(v), label: formatDuration(v) })),
     yLabel: `latency (ms${useLog ? ', log scale' : ''})`,
     y2Ticks: [],
     bands: frame.bands(top, plotHeight),
@@ -480,7 +482,7 @@ export function servedByChart(result: Result, series: ChartSeries): ChartModel |
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
-    yTicks: [0, 0.5, 1].map((v) => ({ at: y(v), label: `${v * 100} %` })),
+    yTicks: [0, 0.5, 1].map((v) => ({ at: y(v), label: formatThreshold(v, REPORT_PERCENT) })),
     yLabel: 'share of responses (%)',
     y2Ticks: [],
     bands: frame.bands(top, plotHeight).map((band) => ({ ...band, cls: `${band.cls} band-outline` })),

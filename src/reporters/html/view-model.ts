@@ -1,16 +1,10 @@
 /** What report.hbs renders: the Result, preformatted. Strings here are raw; the template escapes. */
 import type { Result } from '../../result/result.ts';
-import {
-  formatCheckValues,
-  formatCount,
-  formatFailures,
-  formatDuration,
-  formatInterval,
-  formatOffset,
-  formatRatio,
-} from '../format.ts';
+import { formatDuration, formatOffset } from '../../format/duration.ts';
+import { formatInterval, formatPercent } from '../../format/percent.ts';
+import { REPORT_PERCENT, formatCount, formatFailures } from '../format.ts';
 import { downsampleBuckets, groupServedBy, instanceGroup, MAX_CHART_POINTS } from './chart-data.ts';
-import { type CheckField, checkFields, expectedHeadline, failureHeadline, type HeadlinePart, observedHeadline, percent, splitHeadline } from '../check-summary.ts';
+import { type CheckField, ratioLimits, checkFields, expectedHeadline, failureHeadline, formatCheckRecord, type HeadlinePart, observedHeadline, splitHeadline } from '../check-summary.ts';
 import { type ChartModel, latencyChart, servedByChart, timelineChart } from './charts.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
@@ -76,11 +70,15 @@ interface EventRow {
   readonly message: string;
 }
 
+function percent(ratio: number | null): string {
+  return formatPercent(ratio, REPORT_PERCENT);
+}
+
 export function formatServedBy(servedBy: Readonly<Record<string, number>>, limit = 4): string {
   const entries = Object.entries(servedBy).sort((a, b) => b[1] - a[1]);
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
   if (total === 0) return '—';
-  const shown = entries.slice(0, limit).map(([name, n]) => `${name} ${formatRatio(n / total)}`);
+  const shown = entries.slice(0, limit).map(([name, n]) => `${name} ${percent(n / total)}`);
   if (entries.length > limit) shown.push(`+${entries.length - limit} more`);
   return shown.join(', ');
 }
@@ -179,10 +177,10 @@ export function buildReportView(result: Result): ReportView {
       strict: check.strict,
       verdict: check.verdict,
       reason: check.reason,
-      observed: formatCheckValues(check.observed),
-      expected: formatCheckValues(check.expected),
+      observed: formatCheckRecord(check, 'observed'),
+      expected: formatCheckRecord(check, 'expected'),
       n: check.n === undefined ? '—' : formatCount(check.n),
-      interval: formatInterval(check.interval),
+      interval: formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) }),
     })),
     charts: {
       timeline: timelineChart(result, series),

@@ -10,7 +10,9 @@
  * error or the guardrail as <error>/<failure>, so CI shows why even when every check passed.
  */
 import type { CheckResult, Result } from '../../result/result.ts';
-import { formatCheckValues, formatInterval } from '../format.ts';
+import { formatInterval } from '../../format/percent.ts';
+import { ratioLimits, formatCheckRecord } from '../check-summary.ts';
+import { REPORT_PERCENT } from '../format.ts';
 import { xmlAttribute, xmlText } from './xml-escape.ts';
 
 interface Case {
@@ -28,11 +30,11 @@ function details(check: CheckResult): string {
   const lines = [
     `check: ${check.name} (${check.kind}, ${check.strict ? 'strict' : 'advisory'})`,
     `verdict: ${check.verdict}`,
-    `observed: ${formatCheckValues(check.observed)}`,
-    `expected: ${formatCheckValues(check.expected)}`,
+    `observed: ${formatCheckRecord(check, 'observed')}`,
+    `expected: ${formatCheckRecord(check, 'expected')}`,
   ];
   if (check.n !== undefined) lines.push(`n: ${check.n}`);
-  if (check.interval) lines.push(`95% interval: ${formatInterval(check.interval)}`);
+  if (check.interval) lines.push(`95% interval: ${formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) })}`);
   lines.push(`reason: ${check.reason}`);
   return lines.join('\n');
 }

@@ -6,7 +6,9 @@
  */
 import type { Result } from '../../result/result.ts';
 import { type CheckHeadline, summarizeCheck } from '../check-summary.ts';
-import { CHECK_SYMBOL, VERDICT_SYMBOL, formatCount, formatDuration, formatFailures, formatRatio } from '../format.ts';
+import { formatDuration } from '../../format/duration.ts';
+import { formatPercent } from '../../format/percent.ts';
+import { CHECK_SYMBOL, REPORT_PERCENT, VERDICT_SYMBOL, formatCount, formatFailures } from '../format.ts';
 import { formatServedBy } from '../html/view-model.ts';
 
 export interface MarkdownOptions {
@@ -74,7 +76,7 @@ export function renderMarkdown(result: Result, options: MarkdownOptions = {}): s
         e(phase.name),
         formatDuration(phase.endMs - phase.startMs),
         formatCount(phase.total),
-        formatRatio(phase.successRatio),
+        formatPercent(phase.successRatio, REPORT_PERCENT),
         e(formatFailures(phase.failuresByKind)),
         phase.latency ? formatDuration(phase.latency.p99) : '—',
         e(formatServedBy(phase.servedBy)),
