@@ -5,9 +5,10 @@
  * owner is provably gone (no such process, or the pid reused by another) is taken over, one taker
  * at a time; a live owner's lock never is.
  */
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { JournalError } from './journal.ts';
+import { makeDirectory } from '../util/bounded-fs.ts';
 import { isSameProcessAlive, processStartTime } from './process-identity.ts';
 
 interface LockOwner {
@@ -44,7 +45,7 @@ export class JournalLock {
   }
 
   private async take(): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await makeDirectory(dirname(this.path));
     const temp = `${this.path}.${process.pid}.tmp`;
     await writeFile(temp, `${JSON.stringify(this.owner)}\n`);
     try {

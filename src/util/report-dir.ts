@@ -4,16 +4,17 @@
  * created here, exclusively, so two runs can never both take it.
  */
 import { mkdir } from 'node:fs/promises';
+import { bounded, makeDirectory } from './bounded-fs.ts';
 import { dirname } from 'node:path';
 
 const MAX_SUFFIX = 1000;
 
 export async function reserveReportDir(wanted: string): Promise<string> {
-  await mkdir(dirname(wanted), { recursive: true });
+  await makeDirectory(dirname(wanted));
   for (let n = 1; n <= MAX_SUFFIX; n++) {
     const candidate = n === 1 ? wanted : `${wanted}-${n}`;
     try {
-      await mkdir(candidate);
+      await bounded('mkdir', candidate, () => mkdir(candidate));
       return candidate;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
