@@ -7,6 +7,9 @@
 export const DURATION_PATTERN = '^(?=\\d)(?:\\d+(?:\\.\\d+)?h)?(?:\\d+(?:\\.\\d+)?m(?!s))?(?:\\d+(?:\\.\\d+)?s)?(?:\\d+(?:\\.\\d+)?ms)?$';
 export const DURATION_EXPECTED = 'a duration like 250ms, 10s, 2m or 1m30s';
 
+/** The longest a Node.js timer can wait (2^31 − 1 ms, about 24.8 days): no duration may exceed it. */
+export const MAX_DURATION_MS = 2_147_483_647;
+
 export const RATE_PATTERN = '^\\d+(?:\\.\\d+)?/(?:s|m)$';
 export const RATE_EXPECTED = 'a rate like 200/s or 12000/m';
 

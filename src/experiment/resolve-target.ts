@@ -1,5 +1,5 @@
 /** target: Kubernetes (local plane or kubeconfig), Toxiproxy (embedded or URL) and named endpoints. */
-import { existsSync } from 'node:fs';
+import { manifestProblem } from './check-manifests.ts';
 import type { AddressRef, EndpointRef, KubernetesTarget, ProxySpec, ResolvedTarget, ToxiproxyTarget } from './resolved.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { isRecord, list, type ResolveContext } from './resolve-context.ts';
@@ -42,7 +42,8 @@ function resolveKubernetes(ctx: ResolveContext, spec: NonNullable<TargetSpec['ku
       if (spec[key] !== undefined) ctx.error([...base, key], `"${key}" cannot be used with "local" (local starts its own control plane; use one or the other)`, 'key');
     }
     const manifests = ctx.path(spec.local);
-    if (!existsSync(manifests)) ctx.error([...base, 'local'], `manifests not found: ${manifests}`);
+    const problem = manifestProblem(manifests);
+    if (problem) ctx.error([...base, 'local'], problem);
     return { mode: 'local', manifests, namespace };
   }
   return {
@@ -69,6 +70,11 @@ function resolveToxiproxy(ctx: ResolveContext, spec: NonNullable<TargetSpec['tox
   if (spec.embedded === true) {
     const address = splitHostPort(spec.listen ?? '127.0.0.1:0');
     if (address.port > 65535) ctx.error([...base, 'listen'], `port ${address.port} is out of range (0-65535)`);
+    if (!isLoopback(address.host)) ctx.error([...base, 'listen'], `the embedded server listens on loopback only (127.0.0.0/8, ::1, localhost), not ${address.host}`);
+    proxies.forEach((proxy, index) => {
+      const host = splitHostPort(proxy.listen).host;
+      if (!isLoopback(host)) ctx.error([...base, 'proxies', index, 'listen'], `the embedded Toxiproxy's proxies listen on loopback only (127.0.0.0/8, ::1, localhost), not ${host}`);
+    });
     return { mode: 'embedded', host: address.host, port: address.port, proxies };
   }
   return { mode: 'url', url: (spec.url ?? '').replace(/\/+$/, ''), proxies };
@@ -134,6 +140,10 @@ function resolveEndpoint(ctx: ResolveContext, path: (string | number)[], text: s
     return undefined;
   }
   return { kind: 'url', url: url.replace(/\/+$/, '') };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** `127.0.0.1:80`, `[::1]:80`, `localhost:80` → host and port. */

@@ -1,12 +1,13 @@
 /** TypeBox building blocks shared by the experiment schema and the fault and check kinds' fragments. */
 import { Type } from '@sinclair/typebox';
-import { DURATION_EXPECTED, DURATION_PATTERN, RATE_EXPECTED, RATE_PATTERN } from './duration.ts';
+import { DURATION_EXPECTED, DURATION_PATTERN, MAX_DURATION_MS, RATE_EXPECTED, RATE_PATTERN } from './duration.ts';
 
 export const strict = { additionalProperties: false } as const;
 
 export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
-export const Duration = (description: string) => Type.String({ pattern: DURATION_PATTERN, patternErrorMessage: DURATION_EXPECTED, description });
+/** `maxDurationMs` is a keyword of Rebound's validator (schema-validate.ts): timers cannot wait longer. */
+export const Duration = (description: string) => Type.String({ pattern: DURATION_PATTERN, patternErrorMessage: DURATION_EXPECTED, maxDurationMs: MAX_DURATION_MS, description });
 export const Rate = (description: string) => Type.String({ pattern: RATE_PATTERN, patternErrorMessage: RATE_EXPECTED, description });
 export const Ratio = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
 export const NonEmpty = (description: string) => Type.String({ minLength: 1, description });

@@ -1,5 +1,6 @@
 /** Structural validation with ajv against schema.ts, with ajv's errors turned into messages a user can act on. */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv';
+import { durationToMs } from './duration.ts';
 import { registryGeneration } from '../plugins/registry.ts';
 import { experimentSchema } from './schema.ts';
 import { didYouMean } from './did-you-mean.ts';
@@ -11,12 +12,32 @@ export interface RawIssue {
   readonly message: string;
 }
 
+/** A duration (already matching its pattern) must fit in a timer. */
+const maxDurationKeyword: KeywordDefinition = {
+  keyword: 'maxDurationMs',
+  type: 'string',
+  schemaType: 'number',
+  errors: true,
+  validate: function maxDuration(max: number, data: string): boolean {
+    let ms: number;
+    try {
+      ms = durationToMs(data);
+    } catch {
+      return true; // the pattern reports it
+    }
+    if (ms <= max) return true;
+    (maxDuration as { errors?: Partial<ErrorObject>[] }).errors = [{ keyword: 'maxDurationMs', message: `${data} is longer than the longest duration Rebound can wait (${max} ms, about ${Math.floor(max / 86_400_000)} days: a timer's limit)`, params: { limit: max } }];
+    return false;
+  },
+};
+
 let compiled: { generation: number; validate: ValidateFunction } | undefined;
 
 /** The validator of the schema with every kind registered now (compiled again after a registration). */
 function validator(): ValidateFunction {
   if (compiled?.generation !== registryGeneration()) {
     const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, keywords: ['patternErrorMessage'] });
+    ajv.addKeyword(maxDurationKeyword);
     compiled = { generation: registryGeneration(), validate: ajv.compile(experimentSchema()) };
   }
   return compiled.validate;

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { UsageError } from '../errors.ts';
 import { didYouMean } from '../experiment/did-you-mean.ts';
+import { MAX_DURATION_MS } from '../experiment/duration.ts';
 import { isRecord } from '../experiment/resolve-context.ts';
 import type { FaultInjector, FaultKind, Revert } from './fault-kind.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';
@@ -31,7 +32,9 @@ const ToxiproxyFaultSchema = Type.Object(
     proxy: Type.String({ minLength: 1, description: 'A proxy from target.toxiproxy.proxies.' }),
     down: Type.Optional(Type.Literal(true, { description: 'Disable the proxy for the phase (not with toxic).' })),
     toxic: Type.Optional(Type.Union(TOXIC_TYPES.map((t) => Type.Literal(t)), { description: 'Toxic type (not with down).' })),
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0 }), { description: "Toxiproxy's attributes for the toxic type." })),
+    attributes: Type.Optional(
+      Type.Record(Type.String(), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), { description: "Toxiproxy's attributes for the toxic type (whole numbers, as Toxiproxy's are)." }),
+    ),
     stream: Type.Optional(Type.Union([Type.Literal('upstream'), Type.Literal('downstream')], { description: 'Default downstream.' })),
     toxicity: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Probability the toxic applies to a connection (default 1).' })),
     name: Type.Optional(Type.String({ pattern: NAME, patternErrorMessage: "letters, digits, '.', '_' and '-'", description: 'Toxic name (default rebound-<phase>-<index>).' })),
@@ -67,6 +70,15 @@ export type ToxiproxyFault = ToxicFault | ProxyDownFault;
 export type ToxiproxyRevertRecord =
   | { readonly kind: 'toxic'; readonly toxiproxyUrl: string; readonly proxy: string; readonly toxic: string }
   | { readonly kind: 'proxy-down'; readonly toxiproxyUrl: string; readonly proxy: string };
+
+/** Attributes that are times, with their unit in ms (slicer's delay is in µs): bounded by what a timer can hold. */
+const TIME_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  latency: { latency: 1, jitter: 1 },
+  slow_close: { delay: 1 },
+  timeout: { timeout: 1 },
+  reset_peer: { timeout: 1 },
+  slicer: { delay: 0.001 },
+};
 
 const TOXIC_ONLY_FIELDS = ['attributes', 'stream', 'toxicity', 'name'] as const;
 
@@ -156,7 +168,9 @@ export const toxiproxyFaultKind: FaultKind<ToxiproxyFaultSpec, ToxiproxyFault, T
     if (isRecord(spec.attributes)) {
       for (const [name, value] of Object.entries(spec.attributes)) {
         if (!allowed.includes(name)) ctx.error([...path, 'attributes', name], `"${name}" is not an attribute of the ${spec.toxic} toxic${didYouMean(name, allowed)}; it has: ${allowed.join(', ')}`, 'key');
-        else if (typeof value === 'number') attributes[name] = value;
+        else if (typeof value === 'number' && value * (TIME_ATTRIBUTES[spec.toxic]?.[name] ?? 0) > MAX_DURATION_MS) {
+          ctx.error([...path, 'attributes', name], `${value} is longer than the longest delay a timer can hold (${MAX_DURATION_MS} ms)`);
+        } else if (typeof value === 'number') attributes[name] = value;
       }
     }
     return {

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { RevertRecord } from '../faults/fault-kind.ts';
 import { ReboundError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { bounded } from '../util/bounded-fs.ts';
 import { isSameProcessAlive, processStartTime } from './process-identity.ts';
 
 export const JOURNAL_VERSION = 1;
@@ -80,7 +81,7 @@ export class JournalError extends ReboundError {
 export async function readJournal(path: string): Promise<JournalDocument | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await bounded('read', path, () => readFile(path, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new JournalError(`cannot read journal ${path}: ${(error as Error).message}`);

@@ -203,6 +203,9 @@ report: { formats: [json] }
     expect(outcome.exitCode).to.equal(4);
     expect(outcome.result!.error?.message).to.match(/outage\/1: injected failure/);
     expect(outcome.result!.faults[1]!.applyError).to.equal('injected failure');
+    // Its journaled revert ran, but a fault never applied is never reported as reverted.
+    expect(outcome.result!.faults[1]!.revertedAt).to.equal(undefined);
+    expect(outcome.result!.events.some((event) => event.kind === 'fault-reverted' && event.faultId === 'outage/1')).to.equal(false);
     expect(log.filter((line) => line.startsWith('revert'))).to.deep.equal(['revert outage/1', 'revert outage/0']);
     await expectClean();
   });
