@@ -159,6 +159,8 @@ export class PodWatch {
         this.restartTimer = setTimeout(() => {
           this.sync(false)
             .then(() => (this.stopped ? undefined : this.watch()))
+            // Re-established: the events in between were recovered by the fresh list.
+            .then(() => (this.lastError = undefined))
             .catch((restartError: unknown) => {
               this.lastError = restartError instanceof Error ? restartError.message : String(restartError);
             });

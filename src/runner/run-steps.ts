@@ -130,7 +130,11 @@ export async function watchPods(run: RunState): Promise<void> {
   run.teardowns.defer('stop pod watches', () => {
     for (const watch of run.watches.values()) {
       watch.stop();
-      if (watch.lastError) run.events.emit({ kind: 'note', atMs: run.now(), message: `pod watch of namespace ${watch.namespace} was interrupted: ${watch.lastError}` });
+      if (!watch.lastError) continue;
+      const text = `pod watch of namespace ${watch.namespace} was interrupted and could not be re-established: ${watch.lastError}`;
+      run.events.emit({ kind: 'note', atMs: run.now(), message: text });
+      // Pod events are missing from then on: nothing measured from them can pass.
+      run.fail('pod-watch', new Error(text));
     }
   });
   const kube = run.target!.kube;

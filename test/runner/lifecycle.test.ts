@@ -210,6 +210,21 @@ report: { formats: [json] }
     await expectClean();
   });
 
+  it('the Toxiproxy dies mid-run: verdict error (never passed), exit 4, and the journal keeps what could not be reverted', async () => {
+    const journalPath = join(dir, 'j-died.json');
+    const outcome = await run(
+      { observer: { onEvent: (event) => void (event.kind === 'fault-applied' && event.faultId === 'outage/2' && toxiproxy.close()) } },
+      journalPath,
+    );
+    expect(outcome.result!.verdict).to.equal('error');
+    expect(outcome.exitCode).to.equal(4);
+    expect(outcome.result!.error?.message).to.match(/could not revert .*outage\/2 .*not reachable/);
+    const journal = await readJournal(journalPath);
+    expect(journal?.entries.map((entry) => entry.faultId).sort()).to.deep.equal(['outage/0', 'outage/1', 'outage/2']);
+    // As after a crash: the next run's sweep (here, against a Toxiproxy started again) reverts it all.
+    toxiproxy = await startToxiproxy({ port: Number(new URL(client.url).port) });
+  });
+
   it('SIGINT during a fault: reverted, interrupted, exit 130', async () => {
     const journalPath = join(dir, 'j3.json');
     const source = new EventEmitter();
