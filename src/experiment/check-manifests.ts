@@ -25,7 +25,6 @@ export function manifestProblem(path: string): string | undefined {
       .filter((name) => MANIFEST_EXTENSIONS.has(extname(name)))
       .sort()
       .map((name) => join(path, name));
-    if (files.length === 0) return `no manifests (*.yaml, *.yml, *.json) in directory ${path}`;
   } else if (info.isFile()) {
     files = [path];
   } else {
