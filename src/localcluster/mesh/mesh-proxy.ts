@@ -1,0 +1,368 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { ABORT_BODY, decideFault } from './fault-injection.ts';
+import { serviceFqdn, serviceOfFqdn, type ServiceName } from './hosts.ts';
+import { selectRoute, type HttpRoute, type RouteDestination } from './mesh-config.ts';
+import type { MeshMetrics, RequestSample } from './mesh-metrics.ts';
+import type { MeshRegistry } from './mesh-registry.ts';
+import { randomInt, type Random } from './random.ts';
+import { backoffMs, DEFAULT_RETRY_POLICY, isRetriable, type RetryPolicy, type TryOutcome } from './retry-policy.ts';
+import { UpstreamAttempt, type AttemptOutcome, type RequestBody } from './upstream-attempt.ts';
+import type { UpstreamCluster, UpstreamHost, Workload } from './upstream-cluster.ts';
+
+/** The Service port a connection arrived on. */
+export interface MeshTarget extends ServiceName {
+  readonly port: number;
+}
+
+/** Envoy buffers up to this much of a request body for retries; a larger body is streamed to one try. */
+export const RETRY_BUFFER_LIMIT_BYTES = 1 << 20;
+/** previous_hosts: how many times host selection is redone to avoid a host already tried. */
+const HOST_SELECTION_ATTEMPTS = 5;
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect', 'http2-settings']);
+
+const UPSTREAM_RESET = 'upstream connect error or disconnect/reset before headers. reset reason: ';
+
+function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  return out;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Reads the body up to the retry buffer limit; past it, the rest stays unread for streaming. */
+function readBody(req: IncomingMessage, signal: AbortSignal): Promise<RequestBody> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (body: RequestBody) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      signal.removeEventListener('abort', onEnd);
+      resolve(body);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > RETRY_BUFFER_LIMIT_BYTES) {
+        req.pause();
+        finish({ prefix: chunks, rest: req });
+      }
+    };
+    const onEnd = () => finish({ buffered: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+    req.on('data', onData);
+    req.once('end', onEnd);
+    signal.addEventListener('abort', onEnd, { once: true });
+  });
+}
+
+/**
+ * The HTTP-aware service listener (waypoint style): per request it matches the
+ * VirtualService rule, runs its fault, picks a weighted destination, and routes to the
+ * destination cluster with Envoy's retry, timeout, circuit-breaker and outlier semantics.
+ * Each client request is one `reporter="source"` sample, each try that got an upstream
+ * response one `reporter="destination"` sample.
+ */
+export class MeshProxy {
+  private readonly server: Server;
+  private readonly targets = new WeakMap<Socket, MeshTarget>();
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly registry: MeshRegistry,
+    private readonly metrics: MeshMetrics,
+    private readonly random: Random,
+  ) {
+    this.server = createServer({ keepAliveTimeout: 5000, headersTimeout: 30_000, requestTimeout: 0 }, (req, res) => {
+      void this.handle(req, res).catch((error) => {
+        process.stderr.write(`rebound mesh: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+    });
+    this.server.on('clientError', (_error, socket) => socket.destroy());
+  }
+
+  /** Takes over a connection accepted on a Service listener. */
+  accept(target: MeshTarget, socket: Socket): void {
+    this.targets.set(socket, target);
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    this.server.emit('connection', socket);
+  }
+
+  close(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = this.targets.get(req.socket as Socket);
+    if (!target) return void res.writeHead(500).end();
+    const exchange = new Exchange(req, res, target, this.metrics, this.random);
+    const fqdn = serviceFqdn(target);
+    const vs = this.registry.virtualServiceFor(fqdn);
+    const route = vs ? selectRoute(vs.routes, { path: req.url ?? '/', method: req.method ?? 'GET', headers: req.headers }) : undefined;
+    if (vs && !route) return exchange.localReply(404, 'NR', '');
+
+    const fault = decideFault(route?.fault, this.random);
+    if (fault.delayMs > 0) {
+      exchange.flags.push('DI');
+      await sleep(fault.delayMs, exchange.stopped);
+      if (exchange.clientGone) return;
+    }
+    if (fault.abortStatus !== undefined) return exchange.localReply(fault.abortStatus, 'FI', ABORT_BODY);
+
+    const destination = route ? this.pickDestination(route) : { host: fqdn, weight: 1 };
+    if (!destination) return exchange.localReply(503, 'NC', '');
+    const lookup = this.registry.cluster(destination.host, destination.subset, destination.port, { fqdn, port: target.port });
+    const service = serviceOfFqdn(lookup.fqdn);
+    exchange.destinationService = { fqdn: lookup.fqdn, name: service?.name ?? lookup.fqdn, namespace: service?.namespace ?? 'unknown' };
+    if ('missing' in lookup) return exchange.localReply(503, 'NC', '');
+    await exchange.route(lookup.cluster, route?.retry ?? DEFAULT_RETRY_POLICY, route?.timeoutMs);
+  }
+
+  /** Weighted pick: weights are relative; a lone destination takes everything whatever its weight. */
+  private pickDestination(route: HttpRoute): RouteDestination | undefined {
+    const destinations = route.destinations;
+    if (destinations.length <= 1) return destinations[0];
+    let roll = randomInt(this.random, route.totalWeight);
+    for (const destination of destinations) {
+      if (roll < destination.weight) return destination;
+      roll -= destination.weight;
+    }
+    return undefined;
+  }
+}
+
+/** One client request through the mesh: its retries, timers, reply and metrics. */
+class Exchange {
+  readonly flags: string[] = [];
+  destinationService: RequestSample['destinationService'];
+  clientGone = false;
+  private readonly started = performance.now();
+  private readonly stop = new AbortController();
+  private servedBy: Workload | undefined;
+  private current: UpstreamAttempt | undefined;
+  private routeTimedOut = false;
+  /** Set when the mesh itself resets the client (so the close is not a downstream disconnect). */
+  private resetByMesh = false;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    target: MeshTarget,
+    private readonly metrics: MeshMetrics,
+    private readonly random: Random,
+  ) {
+    this.destinationService = { fqdn: serviceFqdn(target), name: target.name, namespace: target.namespace };
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        this.clientGone = true;
+        if (!this.resetByMesh) this.flags.push('DC');
+        this.stop.abort();
+        this.current?.abort('cancelled');
+      }
+      this.recordSource();
+    });
+  }
+
+  get stopped(): AbortSignal {
+    return this.stop.signal;
+  }
+
+  localReply(status: number, flag: string, body: string, headers: OutgoingHttpHeaders = {}): void {
+    if (flag) this.flags.push(flag);
+    if (this.res.headersSent || this.clientGone) return this.resetClient();
+    // drain what the client still sends so its connection stays usable
+    this.req.resume();
+    this.res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), ...headers });
+    this.res.end(body);
+  }
+
+  resetClient(): void {
+    this.resetByMesh = true;
+    this.res.destroy();
+  }
+
+  async route(cluster: UpstreamCluster, policy: RetryPolicy, timeoutMs: number | undefined): Promise<void> {
+    const body = await readBody(this.req, this.stop.signal);
+    if (this.clientGone) return;
+    const streamed = !('buffered' in body);
+    let routeTimer: NodeJS.Timeout | undefined;
+    if (timeoutMs !== undefined) {
+      // the route timeout spans every try and back-off; on expiry no further retry
+      routeTimer = setTimeout(() => {
+        this.routeTimedOut = true;
+        this.stop.abort();
+        this.current?.abort('cancelled');
+        this.localReply(504, 'UT', 'upstream request timeout');
+      }, timeoutMs);
+    }
+    try {
+      await this.tries(cluster, policy, body, streamed ? 0 : policy.attempts);
+    } finally {
+      clearTimeout(routeTimer);
+    }
+  }
+
+  private async tries(cluster: UpstreamCluster, policy: RetryPolicy, body: RequestBody, retries: number): Promise<void> {
+    const tried = new Set<string>();
+    let retriesLeft = retries;
+    let retryNumber = 0;
+    let endRetry: (() => void) | undefined;
+    const headers = forwardableHeaders(this.req.headers);
+    headers['x-forwarded-proto'] ??= 'http';
+    if ('buffered' in body && (body.buffered.length > 0 || this.req.headers['content-length'] !== undefined || this.req.headers['transfer-encoding'] !== undefined)) {
+      headers['content-length'] = body.buffered.length;
+    }
+    try {
+      for (;;) {
+        if (this.stop.signal.aborted) return;
+        const host = this.pickHost(cluster, policy.avoidPreviousHosts ? tried : undefined);
+        if (!host) return this.localReply(503, 'UH', 'no healthy upstream');
+        const acquired = cluster.pool.acquire(this.stop.signal);
+        const release = acquired instanceof Promise ? await acquired : acquired;
+        if (this.stop.signal.aborted) return release?.();
+        if (!release) return this.localReply(503, 'UO', `${UPSTREAM_RESET}overflow`, { 'x-envoy-overloaded': 'true' });
+        tried.add(host.key);
+        host.activeRequests++;
+        const attemptStart = performance.now();
+        headers['x-envoy-attempt-count'] = String(retryNumber + 1);
+        const attempt = new UpstreamAttempt({ agent: cluster.agent, port: host.port, method: this.req.method ?? 'GET', path: this.req.url ?? '/', headers, body, connectTimeoutMs: cluster.policy.connectionPool.connectTimeoutMs });
+        this.current = attempt;
+        const perTry = policy.perTryTimeoutMs === undefined ? undefined : setTimeout(() => attempt.abort('per-try-timeout'), policy.perTryTimeoutMs);
+        const outcome = await attempt.outcome;
+        const done = () => {
+          clearTimeout(perTry);
+          host.activeRequests--;
+          release();
+          endRetry?.();
+          endRetry = undefined;
+        };
+        if (outcome.kind === 'cancelled') {
+          outcome.kind satisfies AttemptOutcome['kind'];
+          return done();
+        }
+        const tryOutcome: TryOutcome = outcome.kind === 'response' ? { kind: 'response', status: outcome.response.statusCode ?? 0, ...grpcStatusOf(outcome.response) } : outcome;
+        cluster.outlier?.report(host.key, outcome.kind === 'response' ? { kind: 'response', status: tryOutcome.kind === 'response' ? tryOutcome.status : 0 } : { kind: 'local-failure' });
+        const retriable = isRetriable(policy, tryOutcome);
+        let retry = retriable && retriesLeft > 0 && !this.stop.signal.aborted;
+        if (retry) {
+          endRetry = cluster.pool.beginRetry();
+          if (!endRetry) {
+            this.flags.push('UO');
+            retry = false;
+          }
+        }
+        if (retry) {
+          if (outcome.kind === 'response') this.discard(outcome.response, host, attemptStart, done);
+          else done();
+          retriesLeft--;
+          retryNumber++;
+          await sleep(backoffMs(policy, retryNumber, this.random), this.stop.signal);
+          continue;
+        }
+        if (retriable && policy.attempts > 0 && retriesLeft === 0) this.flags.push('URX');
+        if (outcome.kind === 'response') return this.forward(outcome.response, host, attemptStart, done, attempt);
+        done();
+        if (outcome.kind === 'connect-failure') return this.localReply(503, 'UF', `${UPSTREAM_RESET}connection failure`);
+        if (outcome.kind === 'reset') return this.localReply(503, 'UC', `${UPSTREAM_RESET}connection termination`);
+        return this.localReply(504, 'UT', 'upstream request timeout');
+      }
+    } finally {
+      endRetry?.();
+    }
+  }
+
+  /** A host not tried yet when previous_hosts applies (up to Envoy's 5 selection attempts). */
+  private pickHost(cluster: UpstreamCluster, tried: Set<string> | undefined): UpstreamHost | undefined {
+    const eligible = cluster.eligibleHosts();
+    let host = cluster.balancer.pick(eligible) as UpstreamHost | undefined;
+    if (!tried || tried.size === 0) return host;
+    for (let i = 1; i < HOST_SELECTION_ATTEMPTS && host && tried.has(host.key); i++) host = cluster.balancer.pick(eligible) as UpstreamHost | undefined;
+    return host;
+  }
+
+  /** A retried response is read to its end (keeping the connection reusable) and counted at the destination. */
+  private discard(response: IncomingMessage, host: UpstreamHost, attemptStart: number, done: () => void): void {
+    const finish = () => {
+      this.recordDestination(host, response.statusCode ?? 0, response, attemptStart);
+      done();
+    };
+    response.once('end', finish);
+    response.once('error', finish);
+    response.resume();
+  }
+
+  private forward(response: IncomingMessage, host: UpstreamHost, attemptStart: number, done: () => void, attempt: UpstreamAttempt): void {
+    this.servedBy = host.workload;
+    const status = response.statusCode ?? 502;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      this.recordDestination(host, status, response, attemptStart);
+      done();
+    };
+    if (this.res.headersSent || this.clientGone) {
+      attempt.abort('cancelled');
+      return finish();
+    }
+    this.res.writeHead(status, response.statusMessage, forwardableHeaders(response.headers));
+    response.pipe(this.res);
+    response.once('end', finish);
+    // the upstream went away mid-body: the client sees its connection reset, as behind Envoy
+    response.once('error', () => {
+      if (!this.routeTimedOut) this.flags.push('UC');
+      this.resetClient();
+      finish();
+    });
+    response.once('aborted', () => {
+      this.resetClient();
+      finish();
+    });
+    this.res.once('close', finish);
+  }
+
+  private recordDestination(host: UpstreamHost, status: number, response: IncomingMessage, attemptStart: number): void {
+    this.metrics.record({
+      reporter: 'destination',
+      destinationService: this.destinationService,
+      destination: host.workload,
+      responseCode: status,
+      responseFlags: [],
+      ...grpcStatusOf(response),
+      durationMs: performance.now() - attemptStart,
+    });
+  }
+
+  private recordSource(): void {
+    this.metrics.record({
+      reporter: 'source',
+      destinationService: this.destinationService,
+      ...(this.servedBy ? { destination: this.servedBy } : {}),
+      responseCode: this.res.headersSent ? this.res.statusCode : 0,
+      responseFlags: [...new Set(this.flags)],
+      durationMs: performance.now() - this.started,
+    });
+  }
+}
+
+function grpcStatusOf(response: IncomingMessage): { grpcStatus?: string } {
+  const value = response.headers['grpc-status'];
+  return typeof value === 'string' ? { grpcStatus: value } : {};
+}
