@@ -8,8 +8,8 @@ import type { OutlierSettings } from './traffic-policy.ts';
  * - The Nth consecutive error ejects at once (inline), if the strict max-ejection check
  *   (ejected + 1) / hosts ≤ maxEjectionPercent allows it (Envoy ≥ 1.28, Istio ≥ 1.20).
  * - An ejected host stays out for base × k, k growing by one per ejection and shrinking by
- *   one per sweep interval spent healthy, capped at max(300 s, base); it returns at the
- *   first sweep after that, with its counters reset.
+ *   one at every sweep that finds the host not ejected, the time capped at max(300 s, base);
+ *   it returns at the first sweep after that, with its counters reset.
  */
 export type UpstreamResult = { readonly kind: 'response'; readonly status: number } | { readonly kind: 'local-failure' };
 
@@ -17,7 +17,6 @@ interface HostState {
   consecutive5xx: number;
   consecutiveGateway: number;
   ejectedAt?: number;
-  lastUnejectedAt?: number;
   /** Envoy's eject-time back-off multiplier. */
   multiplier: number;
 }
@@ -87,13 +86,12 @@ export class OutlierDetector {
         continue;
       }
       if (state.ejectedAt === undefined) {
-        if (state.multiplier > 0 && (state.lastUnejectedAt === undefined || now - state.lastUnejectedAt >= this.settings.intervalMs)) state.multiplier--;
+        if (state.multiplier > 0) state.multiplier--;
         continue;
       }
       const cap = Math.max(MAX_EJECTION_MS, this.settings.baseEjectionMs);
       if (now - state.ejectedAt >= Math.min(this.settings.baseEjectionMs * state.multiplier, cap)) {
         delete state.ejectedAt;
-        state.lastUnejectedAt = now;
         state.consecutive5xx = 0;
         state.consecutiveGateway = 0;
         this.onEjection(key, false);
@@ -108,7 +106,7 @@ export class OutlierDetector {
     if (percent > this.settings.maxEjectionPercent) return;
     state.ejectedAt = this.now();
     const cap = Math.max(MAX_EJECTION_MS, this.settings.baseEjectionMs);
-    if (this.settings.baseEjectionMs * state.multiplier < cap) state.multiplier++;
+    if (this.settings.baseEjectionMs * state.multiplier < cap + this.settings.baseEjectionMs) state.multiplier++;
     this.onEjection(key, true);
   }
 
