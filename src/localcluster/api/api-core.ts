@@ -7,6 +7,7 @@ import type { ObjectStore } from './object-store.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
 import { apiVersionOf, resourceKey, resourceTypeFromCrd, type ResourceRegistry, type ResourceType } from './resources.ts';
 import { validateObject } from './validation.ts';
+import { validateMeshObject } from '../mesh/validation.ts';
 
 export const NODE_NAME = 'rebound-local';
 
@@ -333,7 +334,9 @@ export class ApiCore {
   }
 
   private validate(type: ResourceType, object: KubeObject): void {
-    const issues: FieldIssue[] = validateObject(type, object);
+    const issues: FieldIssue[] = [...validateObject(type, object)];
+    // admission for Istio resources: the local mesh refuses, by path, what it does not emulate
+    if (type.group === 'networking.istio.io') issues.push(...validateMeshObject(type.kind, object, this.store.list(this.key(type))));
     if (issues.length > 0) throw invalid(qualifiedKind(type), type.kind, object.metadata.name ?? '', issues, type.group);
   }
 
