@@ -24,6 +24,8 @@ export class MeshRegistry {
   private readonly vsByHost = new Map<string, CompiledVirtualService | null>();
   private readonly drByHost = new Map<string, CompiledDestinationRule | null>();
   private readonly clusters = new Map<string, { policyKey: string; cluster: UpstreamCluster }>();
+  /** Route destination → cluster, cleared whenever a Service, VirtualService or DestinationRule changes. */
+  private readonly lookups = new Map<string, ClusterLookup>();
   private endpointsGeneration = 0;
   private unsubscribe: (() => void) | undefined;
 
@@ -73,6 +75,13 @@ export class MeshRegistry {
    * destination is the Service itself, else to the Service's only (first) port.
    */
   cluster(fqdn: string, subset: string | undefined, port: number | undefined, self: { fqdn: string; port: number }): ClusterLookup {
+    const key = `${fqdn}|${subset ?? ''}|${port ?? ''}|${self.fqdn}|${self.port}`;
+    let found = this.lookups.get(key);
+    if (!found) this.lookups.set(key, (found = this.lookupCluster(fqdn, subset, port, self)));
+    return found;
+  }
+
+  private lookupCluster(fqdn: string, subset: string | undefined, port: number | undefined, self: { fqdn: string; port: number }): ClusterLookup {
     const service = serviceOfFqdn(fqdn);
     const object = service && this.store.get('services', service.namespace, service.name);
     if (!service || !object) return { missing: `no Service for host ${fqdn}`, fqdn };
@@ -109,6 +118,7 @@ export class MeshRegistry {
   private onChange(change: StoreChange): void {
     if (change.resource === 'pods' || change.resource === 'services') {
       this.endpointsGeneration++;
+      if (change.resource === 'services') this.lookups.clear();
       return;
     }
     const table = change.resource === VIRTUAL_SERVICES ? this.virtualServices : change.resource === DESTINATION_RULES ? this.destinationRules : undefined;
@@ -119,6 +129,7 @@ export class MeshRegistry {
     else this.destinationRules.set(key, compileDestinationRule(change.object));
     this.vsByHost.clear();
     this.drByHost.clear();
+    this.lookups.clear();
   }
 }
 
