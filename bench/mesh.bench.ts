@@ -117,7 +117,38 @@ async function runPlane(): Promise<void> {
   console.log(`READY ${JSON.stringify({ ports, metrics: cluster.meshMetricsUrl })}`);
 }
 
+/** For scale: the least a Node HTTP proxy does (server, keep-alive http.request, pipe). */
+const BARE_HTTP_PROXY_SOURCE = `
+const http = require('node:http');
+const upstream = Number(process.argv[1]);
+const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
+const server = http.createServer((req, res) => {
+  const up = http.request({ agent, host: '127.0.0.1', port: upstream, method: req.method, path: req.url, headers: req.headers }, (r) => {
+    res.writeHead(r.statusCode, r.headers);
+    r.pipe(res);
+  });
+  up.on('error', () => res.destroy());
+  req.pipe(up);
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port));
+`;
+
 const children: ChildProcess[] = [];
+
+function spawnBareProxy(upstream: number): Promise<{ pid: number; port: number }> {
+  const child = spawn(process.execPath, ['-e', BARE_HTTP_PROXY_SOURCE, String(upstream)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const match = /PORT (\d+)/.exec(out);
+      if (match) resolve({ pid: child.pid!, port: Number(match[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`the bare HTTP proxy exited with ${code}`)));
+  });
+}
 
 function startPlane(): Promise<{ pid: number; ports: Record<'direct' | 'plain' | 'meshed', number>; metrics: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_MESH_ROLE: 'plane' } });
@@ -182,17 +213,19 @@ async function sequentialLatencies(ports: Record<string, number>): Promise<Recor
 async function main(): Promise<void> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const plane = await startPlane();
-  const targets = { plain: plane.ports.plain, meshed: plane.ports.meshed };
-  console.log(`mesh bench: ${ROUNDS} rounds of ${SECONDS}s per listener, ${CONNECTIONS} keep-alive connections; the plane in its own child process, the backend pod in another`);
+  const bare = await spawnBareProxy(plane.ports.direct);
+  const targets = { plain: plane.ports.plain, meshed: plane.ports.meshed, 'bare http': bare.port };
+  const cpuOf: Record<string, number> = { plain: plane.pid, meshed: plane.pid, 'bare http': bare.pid };
+  console.log(`mesh bench: ${ROUNDS} rounds of ${SECONDS}s per listener, ${CONNECTIONS} keep-alive connections; the plane in its own child process, the backend pod in another; "bare http" is a minimal Node HTTP proxy in a third, for scale`);
   for (const port of Object.values(targets)) await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: 1 });
-  const cpuPerRequest: Record<string, number[]> = { plain: [], meshed: [] };
-  const rates: Record<string, number[]> = { plain: [], meshed: [] };
+  const cpuPerRequest: Record<string, number[]> = { plain: [], meshed: [], 'bare http': [] };
+  const rates: Record<string, number[]> = { plain: [], meshed: [], 'bare http': [] };
   for (let round = 1; round <= ROUNDS; round++) {
     const line: string[] = [];
     for (const [name, port] of Object.entries(targets)) {
-      const before = cpuMs(plane.pid);
+      const before = cpuMs(cpuOf[name]!);
       const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: SECONDS });
-      const perRequest = ((cpuMs(plane.pid) - before) * 1000) / result.requests.total;
+      const perRequest = ((cpuMs(cpuOf[name]!) - before) * 1000) / result.requests.total;
       cpuPerRequest[name]!.push(perRequest);
       rates[name]!.push(result.requests.average);
       line.push(`${name} ${result.requests.average.toFixed(0)} req/s, ${perRequest.toFixed(1)} µs CPU/request${result.errors + result.non2xx ? `, ${result.errors + result.non2xx} errors/non-2xx` : ''}`);
@@ -201,14 +234,15 @@ async function main(): Promise<void> {
   }
   const cpu = (name: string) => percentile(cpuPerRequest[name]!, 50);
   console.log(`  CPU per request of the plane (median round): plain TCP ${cpu('plain').toFixed(1)} µs, mesh ${cpu('meshed').toFixed(1)} µs → ratio ${(cpu('meshed') / cpu('plain')).toFixed(2)}× (goal ≤ 2×)`);
+  console.log(`  for scale: a minimal Node HTTP proxy ${cpu('bare http').toFixed(1)} µs (${(cpu('bare http') / cpu('plain')).toFixed(2)}× plain); mesh / minimal HTTP proxy ${(cpu('meshed') / cpu('bare http')).toFixed(2)}×`);
   console.log(`  throughput (median round): mesh / plain ${(percentile(rates['meshed']!, 50) / percentile(rates['plain']!, 50)).toFixed(2)}×`);
 
-  const latencies = await sequentialLatencies(plane.ports);
+  const latencies = await sequentialLatencies({ ...plane.ports, 'bare http': bare.port });
   const p50 = (name: string) => percentile(latencies[name]!, 50);
   const added = (name: string) => p50(name) - p50('direct');
   console.log(`  single connection, ${latencies['direct']!.length} sequential requests per target (blocks alternate):`);
-  for (const name of Object.keys(plane.ports)) console.log(`    ${name.padEnd(7)} p50 ${p50(name).toFixed(0)} µs, p99 ${percentile(latencies[name]!, 99).toFixed(0)} µs`);
-  console.log(`  added p50 over the pod: plain TCP ${added('plain').toFixed(0)} µs, mesh ${added('meshed').toFixed(0)} µs → ratio ${(added('meshed') / Math.max(1, added('plain'))).toFixed(2)}×`);
+  for (const name of Object.keys(latencies)) console.log(`    ${name.padEnd(9)} p50 ${p50(name).toFixed(0)} µs, p99 ${percentile(latencies[name]!, 99).toFixed(0)} µs`);
+  console.log(`  added p50 over the pod: plain TCP ${added('plain').toFixed(0)} µs, mesh ${added('meshed').toFixed(0)} µs → ratio ${(added('meshed') / Math.max(1, added('plain'))).toFixed(2)}×; minimal HTTP proxy ${added('bare http').toFixed(0)} µs`);
 }
 
 if (process.env['BENCH_MESH_ROLE'] === 'plane') {

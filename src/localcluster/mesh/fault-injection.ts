@@ -40,10 +40,13 @@ function rolls(perMillionValue: number, random: Random): boolean {
   return perMillionValue > 0 && randomInt(random, 1_000_000) < perMillionValue;
 }
 
+const NO_FAULT: FaultDecision = { delayMs: 0 };
+
 /** Rolls the delay first and the abort after it, independently (Envoy's order). */
 export function decideFault(settings: FaultSettings | undefined, random: Random): FaultDecision {
-  if (!settings) return { delayMs: 0 };
+  if (!settings) return NO_FAULT;
   const delayMs = settings.delay && rolls(settings.delay.perMillion, random) ? settings.delay.ms : 0;
   const aborted = settings.abort && rolls(settings.abort.perMillion, random);
-  return aborted ? { delayMs, abortStatus: settings.abort!.status } : { delayMs };
+  if (aborted) return { delayMs, abortStatus: settings.abort!.status };
+  return delayMs === 0 ? NO_FAULT : { delayMs };
 }

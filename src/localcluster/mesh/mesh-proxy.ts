@@ -43,8 +43,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const NO_BODY: RequestBody = { buffered: Buffer.alloc(0) };
+
 /** Reads the body up to the retry buffer limit; past it, the rest stays unread for streaming. */
-function readBody(req: IncomingMessage, signal: AbortSignal): Promise<RequestBody> {
+function readBody(req: IncomingMessage, signal: AbortSignal): Promise<RequestBody> | RequestBody {
+  // no Content-Length and no Transfer-Encoding: an HTTP/1.1 request has no body
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return NO_BODY;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -199,7 +203,8 @@ class Exchange {
   }
 
   async route(cluster: UpstreamCluster, policy: RetryPolicy, timeoutMs: number | undefined): Promise<void> {
-    const body = await readBody(this.req, this.stop.signal);
+    const read = readBody(this.req, this.stop.signal);
+    const body = read instanceof Promise ? await read : read;
     if (this.clientGone) return;
     const streamed = !('buffered' in body);
     let routeTimer: NodeJS.Timeout | undefined;

@@ -25,6 +25,7 @@ const MAX_EJECTION_MS = 300_000;
 
 export class OutlierDetector {
   private readonly hosts = new Map<string, HostState>();
+  private ejected = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -49,11 +50,9 @@ export class OutlierDetector {
     return this.hosts.get(key)?.ejectedAt !== undefined;
   }
 
+  /** Hosts ejected now (kept as a count: the balancer asks on every request). */
   ejectedCount(): number {
-    const current = new Set(this.currentHosts());
-    let count = 0;
-    for (const [key, state] of this.hosts) if (state.ejectedAt !== undefined && current.has(key)) count++;
-    return count;
+    return this.ejected;
   }
 
   report(key: string, result: UpstreamResult): void {
@@ -82,6 +81,7 @@ export class OutlierDetector {
     const current = new Set(this.currentHosts());
     for (const [key, state] of this.hosts) {
       if (!current.has(key)) {
+        if (state.ejectedAt !== undefined) this.ejected--;
         this.hosts.delete(key);
         continue;
       }
@@ -92,6 +92,7 @@ export class OutlierDetector {
       const cap = Math.max(MAX_EJECTION_MS, this.settings.baseEjectionMs);
       if (now - state.ejectedAt >= Math.min(this.settings.baseEjectionMs * state.multiplier, cap)) {
         delete state.ejectedAt;
+        this.ejected--;
         state.consecutive5xx = 0;
         state.consecutiveGateway = 0;
         this.onEjection(key, false);
@@ -105,6 +106,7 @@ export class OutlierDetector {
     const percent = (100 * (this.ejectedCount() + 1)) / total;
     if (percent > this.settings.maxEjectionPercent) return;
     state.ejectedAt = this.now();
+    this.ejected++;
     const cap = Math.max(MAX_EJECTION_MS, this.settings.baseEjectionMs);
     if (this.settings.baseEjectionMs * state.multiplier < cap + this.settings.baseEjectionMs) state.multiplier++;
     this.onEjection(key, true);

@@ -71,8 +71,7 @@ export class UpstreamCluster {
     this.balancer = createLoadBalancer(policy.loadBalancer, random);
     this.pool = new ConnectionPool(policy.connectionPool);
     const keepAlive = policy.connectionPool.maxRequestsPerConnection !== 1;
-    // idle upstream sockets close before Node servers' 5 s keep-alive timeout does it for us
-    this.agent = new Agent({ keepAlive, timeout: 4000, maxFreeSockets: 64, scheduling: 'lifo' });
+    this.agent = new Agent({ keepAlive, maxFreeSockets: 64, scheduling: 'lifo' });
     this.outlier = policy.outlierDetection ? new OutlierDetector(policy.outlierDetection, () => this.hosts().map((h) => h.key)) : undefined;
     this.outlier?.start();
   }
@@ -102,7 +101,7 @@ export class UpstreamCluster {
    */
   eligibleHosts(): readonly UpstreamHost[] {
     const all = this.hosts();
-    if (!this.outlier) return all;
+    if (!this.outlier || this.outlier.ejectedCount() === 0) return all;
     const healthy = all.filter((h) => !this.outlier!.isEjected(h.key));
     const threshold = this.policy.outlierDetection?.panicThresholdPercent ?? 0;
     if (all.length > 0 && (100 * healthy.length) / all.length < threshold) return all;
