@@ -330,16 +330,16 @@ class Exchange {
     this.res.writeHead(status, response.statusMessage, forwardableHeaders(response.headers));
     response.pipe(this.res);
     response.once('end', finish);
-    // the upstream went away mid-body: the client sees its connection reset, as behind Envoy
-    response.once('error', () => {
-      if (!this.routeTimedOut) this.flags.push('UC');
+    // cut mid-body (upstream gone, or a timeout after the headers went out): the client's
+    // connection is reset, as behind Envoy
+    const cut = () => {
+      if (attempt.stoppedFor === 'per-try-timeout') this.flags.push('UT');
+      else if (!this.routeTimedOut && !this.clientGone) this.flags.push('UC');
       this.resetClient();
       finish();
-    });
-    response.once('aborted', () => {
-      this.resetClient();
-      finish();
-    });
+    };
+    response.once('error', cut);
+    response.once('aborted', cut);
     this.res.once('close', finish);
   }
 

@@ -29,6 +29,8 @@ export class UpstreamAttempt {
   private readonly request: ClientRequest;
   private settle!: (outcome: AttemptOutcome) => void;
   private settled = false;
+  /** Why the mesh stopped this try, if it did. */
+  stoppedFor: 'per-try-timeout' | 'cancelled' | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
 
   constructor(options: AttemptOptions) {
@@ -69,6 +71,7 @@ export class UpstreamAttempt {
 
   /** Stops the try; before its response headers the outcome becomes `kind`. */
   abort(kind: 'per-try-timeout' | 'cancelled'): void {
+    this.stoppedFor ??= kind;
     this.settle({ kind });
     this.request.destroy();
   }

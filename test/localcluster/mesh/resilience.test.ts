@@ -106,6 +106,19 @@ describe('mesh: retries, timeouts, balancing, outlier detection, connection pool
     expect(sum(await served(again))).to.equal(1);
   });
 
+  it('a per-try timeout after the response headers went out resets the client (no retry), counted as UT', async () => {
+    await applyObject(cluster, vs(route({ retries: { attempts: 2, perTryTimeout: '150ms', retryOn: '5xx' } })));
+    const before = await counts();
+    // 30 chunks 10 ms apart: the headers leave at once, the body outlives the per-try timeout
+    const outcome = await call(port, '/?chunks=30').then(
+      () => 'completed',
+      (error: NodeJS.ErrnoException) => error.code ?? error.message,
+    );
+    expect(outcome).to.not.equal('completed');
+    expect(sum(await served(before))).to.equal(1);
+    expect(await requestsTotal(cluster, { reporter: 'source', response_code: '200', response_flags: 'UT' })).to.equal(1);
+  });
+
   it('the route timeout spans all tries: 504 UT, no further retry', async () => {
     await applyObject(cluster, vs(route({ timeout: '250ms', retries: { attempts: 5, perTryTimeout: '100ms', retryOn: '5xx' } })));
     await Promise.all(pods.map((p) => setMode(p.port, { delayMs: 1000 })));
