@@ -53,6 +53,7 @@ export { CONTEXT_NAME } from './kubeconfig.ts';
 export { SERVICE_LOCAL_PORT_ANNOTATION, SERVICE_LOCAL_PORTS_ANNOTATION } from './service-proxy.ts';
 export { POD_LOCAL_PORT_ANNOTATION } from './kubelet/port-mapping.ts';
 export { PROBE_PERIOD_ANNOTATION } from './kubelet/pod-runtime.ts';
+export { MESH_HTTP_ANNOTATION } from './mesh/mesh-registry.ts';
 
 export interface LocalServiceAddress {
   readonly namespace: string;

@@ -11,6 +11,14 @@ import { UpstreamCluster, type ClusterEndpoint } from './upstream-cluster.ts';
 export const VIRTUAL_SERVICES = 'virtualservices.networking.istio.io';
 export const DESTINATION_RULES = 'destinationrules.networking.istio.io';
 
+/**
+ * Service annotation `rebound.dev/mesh: "http"`: the Service's listener is HTTP-aware even
+ * before any VirtualService or DestinationRule names it (as every HTTP Service is behind a
+ * sidecar in a real mesh), so a VirtualService created later, e.g. by a fault, also reaches
+ * keep-alive connections opened before it. Real clusters ignore the annotation.
+ */
+export const MESH_HTTP_ANNOTATION = 'rebound.dev/mesh';
+
 export type ClusterLookup = { readonly cluster: UpstreamCluster; readonly fqdn: string } | { readonly missing: string; readonly fqdn: string };
 
 /**
@@ -46,10 +54,11 @@ export class MeshRegistry {
     this.clusters.clear();
   }
 
-  /** True when a VirtualService or DestinationRule binds the Service: its listener speaks HTTP. */
+  /** True when a VirtualService or DestinationRule binds the Service, or it is annotated for the mesh: its listener speaks HTTP. */
   handles(service: ServiceName): boolean {
     const fqdn = serviceFqdn(service);
-    return this.virtualServiceFor(fqdn) !== undefined || this.destinationRuleFor(fqdn) !== undefined;
+    if (this.virtualServiceFor(fqdn) !== undefined || this.destinationRuleFor(fqdn) !== undefined) return true;
+    return this.store.get('services', service.namespace, service.name)?.metadata.annotations?.[MESH_HTTP_ANNOTATION] === 'http';
   }
 
   virtualServiceFor(fqdn: string): CompiledVirtualService | undefined {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalCluster, type LocalCluster } from '../../../src/localcluster/index.ts';
+import { Agent, request } from 'node:http';
 import { callMany, requestsTotal, tally } from './mesh-helpers.ts';
 
 const SHOP_MESH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'shop', 'manifests', 'mesh');
@@ -30,5 +31,34 @@ describe('mesh: the mesh-flavoured fixture shop', function () {
     expect(Object.keys(payments)).to.have.length(3);
     expect(await requestsTotal(cluster, { reporter: 'source', destination_service: 'payments.shop-mesh.svc.cluster.local', response_code: '200' })).to.equal(n);
     expect(await requestsTotal(cluster, { reporter: 'destination', destination_service_name: 'inventory', destination_version: 'v2' })).to.equal(inventory.v2);
+  });
+
+  it('a VirtualService created for checkout (which has none) reaches keep-alive connections opened before it', async () => {
+    const port = cluster.serviceAddress('shop-mesh', 'checkout', 80)!.localPort;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/checkout', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const vsUrl = `${cluster.url}/apis/networking.istio.io/v1/namespaces/shop-mesh/virtualservices`;
+    try {
+      expect(await get()).to.deep.equal({ status: 200, reused: false });
+      const created = await fetch(vsUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'checkout-fault' }, spec: { hosts: ['checkout'], http: [{ fault: { abort: { httpStatus: 503, percentage: { value: 100 } } }, route: [{ destination: { host: 'checkout' } }] }] } }),
+      });
+      expect(created.status).to.equal(201);
+      expect(await get()).to.deep.equal({ status: 503, reused: true });
+      await fetch(`${vsUrl}/checkout-fault`, { method: 'DELETE' });
+      expect(await get()).to.deep.equal({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });
