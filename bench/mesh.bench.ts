@@ -2,7 +2,7 @@
  * CPU per request and added latency of the local plane's HTTP-aware mesh listener against
  * its plain TCP service listener, on the same backend pod.
  *
- *   npm run bench:mesh   (env: BENCH_SECONDS=3 BENCH_ROUNDS=3 BENCH_CONNECTIONS=20 BENCH_SEQUENTIAL=2000)
+ *   npm run bench:mesh   (env: BENCH_SECONDS=3 BENCH_ROUNDS=5 BENCH_CONNECTIONS=20 BENCH_SEQUENTIAL=2000)
  *
  * The plane runs in a child process (started by this file with BENCH_MESH_ROLE=plane), so
  * its CPU time is its own; its backend pod is a third process. Two Services select that
@@ -30,7 +30,7 @@ interface AutocannonResult {
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
 const SEQUENTIAL_REQUESTS = Number(process.env['BENCH_SEQUENTIAL'] ?? 2000);
 const NS = 'bench';
@@ -217,7 +217,8 @@ async function main(): Promise<void> {
   const targets = { plain: plane.ports.plain, meshed: plane.ports.meshed, 'bare http': bare.port };
   const cpuOf: Record<string, number> = { plain: plane.pid, meshed: plane.pid, 'bare http': bare.pid };
   console.log(`mesh bench: ${ROUNDS} rounds of ${SECONDS}s per listener, ${CONNECTIONS} keep-alive connections; the plane in its own child process, the backend pod in another; "bare http" is a minimal Node HTTP proxy in a third, for scale`);
-  for (const port of Object.values(targets)) await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: 1 });
+  // warm-up: JIT and undici's wasm parser
+  for (const port of Object.values(targets)) await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: 2 });
   const cpuPerRequest: Record<string, number[]> = { plain: [], meshed: [], 'bare http': [] };
   const rates: Record<string, number[]> = { plain: [], meshed: [], 'bare http': [] };
   for (let round = 1; round <= ROUNDS; round++) {

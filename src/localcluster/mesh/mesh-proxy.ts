@@ -8,7 +8,7 @@ import type { MeshMetrics, RequestSample } from './mesh-metrics.ts';
 import type { MeshRegistry } from './mesh-registry.ts';
 import { randomInt, type Random } from './random.ts';
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetriable, type RetryPolicy, type TryOutcome } from './retry-policy.ts';
-import { UpstreamAttempt, type AttemptOutcome, type RequestBody } from './upstream-attempt.ts';
+import { UpstreamAttempt, type AttemptOutcome, type RequestBody, type UpstreamResponse } from './upstream-attempt.ts';
 import type { UpstreamCluster, UpstreamHost, Workload } from './upstream-cluster.ts';
 
 /** The Service port a connection arrived on. */
@@ -24,9 +24,9 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 
 const UPSTREAM_RESET = 'upstream connect error or disconnect/reset before headers. reset reason: ';
 
-function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+function forwardableHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const name in headers) if (headers[name] !== undefined && !HOP_BY_HOP.has(name)) out[name] = headers[name];
   return out;
 }
 
@@ -232,7 +232,7 @@ class Exchange {
     const headers = forwardableHeaders(this.req.headers);
     headers['x-forwarded-proto'] ??= 'http';
     if ('buffered' in body && (body.buffered.length > 0 || this.req.headers['content-length'] !== undefined || this.req.headers['transfer-encoding'] !== undefined)) {
-      headers['content-length'] = body.buffered.length;
+      headers['content-length'] = String(body.buffered.length);
     }
     try {
       for (;;) {
@@ -247,7 +247,7 @@ class Exchange {
         host.activeRequests++;
         const attemptStart = performance.now();
         headers['x-envoy-attempt-count'] = String(retryNumber + 1);
-        const attempt = new UpstreamAttempt({ agent: cluster.agent, port: host.port, method: this.req.method ?? 'GET', path: this.req.url ?? '/', headers, body, connectTimeoutMs: cluster.policy.connectionPool.connectTimeoutMs });
+        const attempt = new UpstreamAttempt({ dispatcher: cluster.hostConnections(host.port), method: this.req.method ?? 'GET', path: this.req.url ?? '/', headers: { ...headers }, body });
         this.current = attempt;
         const perTry = policy.perTryTimeoutMs === undefined ? undefined : setTimeout(() => attempt.abort('per-try-timeout'), policy.perTryTimeoutMs);
         const outcome = await attempt.outcome;
@@ -262,7 +262,7 @@ class Exchange {
           outcome.kind satisfies AttemptOutcome['kind'];
           return done();
         }
-        const tryOutcome: TryOutcome = outcome.kind === 'response' ? { kind: 'response', status: outcome.response.statusCode ?? 0, ...grpcStatusOf(outcome.response) } : outcome;
+        const tryOutcome: TryOutcome = outcome.kind === 'response' ? { kind: 'response', status: outcome.response.status, ...grpcStatusOf(outcome.response) } : outcome;
         cluster.outlier?.report(host.key, outcome.kind === 'response' ? { kind: 'response', status: tryOutcome.kind === 'response' ? tryOutcome.status : 0 } : { kind: 'local-failure' });
         const retriable = isRetriable(policy, tryOutcome);
         let retry = retriable && retriesLeft > 0 && !this.stop.signal.aborted;
@@ -303,19 +303,17 @@ class Exchange {
   }
 
   /** A retried response is read to its end (keeping the connection reusable) and counted at the destination. */
-  private discard(response: IncomingMessage, host: UpstreamHost, attemptStart: number, done: () => void): void {
+  private discard(response: UpstreamResponse, host: UpstreamHost, attemptStart: number, done: () => void): void {
     const finish = () => {
-      this.recordDestination(host, response.statusCode ?? 0, response, attemptStart);
+      this.recordDestination(host, response.status, response, attemptStart);
       done();
     };
-    response.once('end', finish);
-    response.once('error', finish);
-    response.resume();
+    response.attach({ data: () => true, end: finish, error: finish });
   }
 
-  private forward(response: IncomingMessage, host: UpstreamHost, attemptStart: number, done: () => void, attempt: UpstreamAttempt): void {
+  private forward(response: UpstreamResponse, host: UpstreamHost, attemptStart: number, done: () => void, attempt: UpstreamAttempt): void {
     this.servedBy = host.workload;
-    const status = response.statusCode ?? 502;
+    const status = response.status;
     let finished = false;
     const finish = () => {
       if (finished) return;
@@ -327,23 +325,31 @@ class Exchange {
       attempt.abort('cancelled');
       return finish();
     }
-    this.res.writeHead(status, response.statusMessage, forwardableHeaders(response.headers));
-    response.pipe(this.res);
-    response.once('end', finish);
-    // cut mid-body (upstream gone, or a timeout after the headers went out): the client's
-    // connection is reset, as behind Envoy
-    const cut = () => {
-      if (attempt.stoppedFor === 'per-try-timeout') this.flags.push('UT');
-      else if (!this.routeTimedOut && !this.clientGone) this.flags.push('UC');
-      this.resetClient();
-      finish();
-    };
-    response.once('error', cut);
-    response.once('aborted', cut);
-    this.res.once('close', finish);
+    const res = this.res;
+    res.writeHead(status, response.statusText, response.headers);
+    res.once('close', finish);
+    response.attach({
+      data: (chunk) => {
+        const more = res.write(chunk);
+        if (!more) res.once('drain', () => response.resume());
+        return more;
+      },
+      end: () => {
+        res.end();
+        finish();
+      },
+      // cut mid-body (upstream gone, or a timeout after the headers went out): the client's
+      // connection is reset, as behind Envoy
+      error: () => {
+        if (attempt.stoppedFor === 'per-try-timeout') this.flags.push('UT');
+        else if (!this.routeTimedOut && !this.clientGone) this.flags.push('UC');
+        this.resetClient();
+        finish();
+      },
+    });
   }
 
-  private recordDestination(host: UpstreamHost, status: number, response: IncomingMessage, attemptStart: number): void {
+  private recordDestination(host: UpstreamHost, status: number, response: UpstreamResponse, attemptStart: number): void {
     this.metrics.record({
       reporter: 'destination',
       destinationService: this.destinationService,
@@ -367,7 +373,6 @@ class Exchange {
   }
 }
 
-function grpcStatusOf(response: IncomingMessage): { grpcStatus?: string } {
-  const value = response.headers['grpc-status'];
-  return typeof value === 'string' ? { grpcStatus: value } : {};
+function grpcStatusOf(response: UpstreamResponse): { grpcStatus?: string } {
+  return response.grpcStatus === undefined ? {} : { grpcStatus: response.grpcStatus };
 }

@@ -1,4 +1,4 @@
-import { Agent } from 'node:http';
+import { Pool } from 'undici';
 import type { KubeObject } from '../api/kube-object.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { createLoadBalancer, type BalancedHost, type LoadBalancer } from './load-balancer.ts';
@@ -57,7 +57,8 @@ export class UpstreamCluster {
   readonly balancer: LoadBalancer;
   readonly pool: ConnectionPool;
   readonly outlier: OutlierDetector | undefined;
-  readonly agent: Agent;
+  /** One keep-alive connection pool per host port. */
+  private readonly pools = new Map<number, Pool>();
   private readonly byKey = new Map<string, UpstreamHost>();
   private current: UpstreamHost[] = [];
   private generation = -1;
@@ -70,8 +71,6 @@ export class UpstreamCluster {
   ) {
     this.balancer = createLoadBalancer(policy.loadBalancer, random);
     this.pool = new ConnectionPool(policy.connectionPool);
-    const keepAlive = policy.connectionPool.maxRequestsPerConnection !== 1;
-    this.agent = new Agent({ keepAlive, maxFreeSockets: 64, scheduling: 'lifo' });
     this.outlier = policy.outlierDetection ? new OutlierDetector(policy.outlierDetection, () => this.hosts().map((h) => h.key)) : undefined;
     this.outlier?.start();
   }
@@ -108,8 +107,27 @@ export class UpstreamCluster {
     return healthy;
   }
 
+  /** The connection pool of a host: HTTP/1.1, no pipelining, the cluster's connect timeout and requests per connection. */
+  hostConnections(port: number): Pool {
+    let pool = this.pools.get(port);
+    if (!pool) {
+      const limits = this.policy.connectionPool;
+      pool = new Pool(`http://127.0.0.1:${port}`, {
+        pipelining: 1,
+        connectTimeout: limits.connectTimeoutMs,
+        // Envoy has no response timeouts of its own here; the route's timeouts apply
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        ...(limits.maxRequestsPerConnection > 0 ? { maxRequestsPerClient: limits.maxRequestsPerConnection } : {}),
+      });
+      this.pools.set(port, pool);
+    }
+    return pool;
+  }
+
   close(): void {
     this.outlier?.stop();
-    this.agent.destroy();
+    for (const pool of this.pools.values()) void pool.destroy().catch(() => {});
+    this.pools.clear();
   }
 }
