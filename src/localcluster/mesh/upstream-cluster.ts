@@ -90,6 +90,12 @@ export class UpstreamCluster {
       next.push(host);
     }
     for (const key of this.byKey.keys()) if (!next.some((h) => h.key === key)) this.byKey.delete(key);
+    // a pod that left takes its connections with it, once their requests are done
+    for (const [port, pool] of this.pools) {
+      if (next.some((h) => h.port === port)) continue;
+      this.pools.delete(port);
+      void pool.close().catch(() => {});
+    }
     this.current = next;
     return next;
   }
