@@ -51,6 +51,15 @@ export interface RequestSample {
 
 export const LOCAL_CLUSTER_ID = 'Kubernetes';
 
+/** Envoy prints response flags in the order of its flag bits (e.g. `UF,URX`, `DI,FI`). */
+const ENVOY_FLAG_ORDER = ['LH', 'UH', 'UT', 'LR', 'UR', 'UF', 'UC', 'UO', 'NR', 'DI', 'FI', 'RL', 'UAEX', 'RLSE', 'DC', 'URX', 'SI', 'IH', 'DPE', 'UMSDR', 'RFCF', 'NFCF', 'DT', 'UPE', 'NC'];
+
+/** `%RESPONSE_FLAGS%` as Envoy writes it: `-` for none, else unique flags in Envoy's order. */
+export function responseFlagsLabel(flags: readonly string[]): string {
+  if (flags.length === 0) return '-';
+  return [...new Set(flags)].sort((a, b) => ENVOY_FLAG_ORDER.indexOf(a) - ENVOY_FLAG_ORDER.indexOf(b)).join(',');
+}
+
 /** One label set's running totals. */
 interface Series {
   readonly labels: Labels;
@@ -83,7 +92,7 @@ export class MeshMetrics {
 
   record(sample: RequestSample): void {
     const d = sample.destination;
-    const flags = sample.responseFlags.length === 0 ? '-' : sample.responseFlags.join(',');
+    const flags = responseFlagsLabel(sample.responseFlags);
     const key = `${sample.reporter}|${sample.destinationService.fqdn}|${d ? `${d.namespace}/${d.workload}/${d.app}/${d.version}/${d.canonicalService}/${d.canonicalRevision}` : ''}|${sample.responseCode}|${flags}|${sample.grpcStatus ?? ''}`;
     let series = this.series.get(key);
     if (!series) {

@@ -367,7 +367,7 @@ class Exchange {
       destinationService: this.destinationService,
       ...(this.servedBy ? { destination: this.servedBy } : {}),
       responseCode: this.res.headersSent ? this.res.statusCode : 0,
-      responseFlags: [...new Set(this.flags)],
+      responseFlags: this.flags,
       durationMs: performance.now() - this.started,
     });
   }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { parseDuration } from '../../../src/localcluster/mesh/duration.ts';
 import { decideFault, faultSettingsOf } from '../../../src/localcluster/mesh/fault-injection.ts';
 import { hostSpecificity, resolveHost } from '../../../src/localcluster/mesh/hosts.ts';
+import { responseFlagsLabel } from '../../../src/localcluster/mesh/mesh-metrics.ts';
 import { OutlierDetector } from '../../../src/localcluster/mesh/outlier-detection.ts';
 import { seededRandom } from '../../../src/localcluster/mesh/random.ts';
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetriable, retryPolicyOf } from '../../../src/localcluster/mesh/retry-policy.ts';
@@ -110,6 +111,13 @@ describe('mesh units', () => {
     now = 4000;
     detector.sweep();
     expect(detector.isEjected('a')).to.equal(false);
+  });
+
+  it("response flags read as Envoy's %RESPONSE_FLAGS%: unique, in Envoy's order", () => {
+    expect(responseFlagsLabel([])).to.equal('-');
+    expect(responseFlagsLabel(['URX', 'UF'])).to.equal('UF,URX');
+    expect(responseFlagsLabel(['FI', 'DI', 'FI'])).to.equal('DI,FI');
+    expect(responseFlagsLabel(['DC', 'DI'])).to.equal('DI,DC');
   });
 
   it('validation collects every issue with its path and refuses what is not emulated', () => {
