@@ -245,6 +245,9 @@ class Exchange {
         if (!release) return this.localReply(503, 'UO', `${UPSTREAM_RESET}overflow`, { 'x-envoy-overloaded': 'true' });
         tried.add(host.key);
         host.activeRequests++;
+        // a retry counts against maxRetries until its own try is over
+        const retrySlot = endRetry;
+        endRetry = undefined;
         const attemptStart = performance.now();
         headers['x-envoy-attempt-count'] = String(retryNumber + 1);
         const attempt = new UpstreamAttempt({ dispatcher: cluster.hostConnections(host.port), method: this.req.method ?? 'GET', path: this.req.url ?? '/', headers: { ...headers }, body });
@@ -255,8 +258,7 @@ class Exchange {
           clearTimeout(perTry);
           host.activeRequests--;
           release();
-          endRetry?.();
-          endRetry = undefined;
+          retrySlot?.();
         };
         if (outcome.kind === 'cancelled') {
           outcome.kind satisfies AttemptOutcome['kind'];
@@ -289,6 +291,7 @@ class Exchange {
         return this.localReply(504, 'UT', 'upstream request timeout');
       }
     } finally {
+      // a retry granted but never started (stopped during back-off)
       endRetry?.();
     }
   }

@@ -210,6 +210,19 @@ describe('mesh: retries, timeouts, balancing, outlier detection, connection pool
     expect(await requestsTotal(cluster, { reporter: 'source', response_code: '503', response_flags: 'UO' })).to.equal(4);
   });
 
+  it('connection pool maxRetries: a retry over the limit is skipped, the answer returned as is with UO', async () => {
+    await applyObject(cluster, vs(route({ retries: { attempts: 1, retryOn: '5xx' } })));
+    await applyObject(cluster, dr({ host: 'payments', trafficPolicy: { connectionPool: { http: { maxRetries: 1 } } } }));
+    await Promise.all(pods.map((p) => setMode(p.port, { status: 503, delayMs: 150 })));
+    const before = await counts();
+    const overflowBefore = await requestsTotal(cluster, { reporter: 'source', response_code: '503', response_flags: 'UO' });
+    // four first tries end together; the one retry allowed holds its slot for its own 150 ms try
+    const replies = await callMany(port, 4, '/', 4);
+    expect(replies.map((r) => r.status)).to.deep.equal([503, 503, 503, 503]);
+    expect(sum(await served(before))).to.equal(5);
+    expect((await requestsTotal(cluster, { reporter: 'source', response_code: '503', response_flags: 'UO' })) - overflowBefore).to.equal(3);
+  });
+
   it('keeps client keep-alive, passes request bodies (buffered and streamed past the retry buffer) and streams responses', async () => {
     await applyObject(cluster, dr({ host: 'payments' }));
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
