@@ -106,7 +106,8 @@ export class MeshRegistry {
     const policyKey = JSON.stringify(policy);
     const cached = this.clusters.get(name);
     if (cached && cached.policyKey === policyKey) return { cluster: cached.cluster, fqdn };
-    cached?.cluster.close();
+    // a changed policy builds a new cluster, as a CDS update does; the old one drains
+    cached?.cluster.close(true);
     const labels = subsetSpec?.labels ?? {};
     const endpoints = () => ({
       generation: this.endpointsGeneration,

@@ -131,9 +131,10 @@ export class UpstreamCluster {
     return pool;
   }
 
-  close(): void {
+  /** `drain`: requests in flight finish first (a policy change); otherwise connections are cut (shutdown). */
+  close(drain = false): void {
     this.outlier?.stop();
-    for (const pool of this.pools.values()) void pool.destroy().catch(() => {});
+    for (const pool of this.pools.values()) void (drain ? pool.close() : pool.destroy()).catch(() => {});
     this.pools.clear();
   }
 }

@@ -223,6 +223,15 @@ describe('mesh: retries, timeouts, balancing, outlier detection, connection pool
     expect((await requestsTotal(cluster, { reporter: 'source', response_code: '503', response_flags: 'UO' })) - overflowBefore).to.equal(3);
   });
 
+  it('a DestinationRule change lets requests in flight finish (the old cluster drains)', async () => {
+    await applyObject(cluster, dr({ host: 'payments', trafficPolicy: { loadBalancer: { simple: 'RANDOM' } } }));
+    const slow = call(port, '/?delay=300');
+    await sleep(100);
+    await applyObject(cluster, dr({ host: 'payments', trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN' } } }));
+    expect((await slow).status).to.equal(200);
+    expect((await call(port)).status).to.equal(200);
+  });
+
   it('keeps client keep-alive, passes request bodies (buffered and streamed past the retry buffer) and streams responses', async () => {
     await applyObject(cluster, dr({ host: 'payments' }));
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
