@@ -23,6 +23,9 @@
  *   New connections go round-robin to Ready endpoints; a pod leaves the rotation in the
  *   same write that makes it not Ready (deletionTimestamp included); with none Ready a
  *   connection is reset at once. Established connections stay where they are.
+ * - Istio: a Service named by a VirtualService or DestinationRule (or annotated
+ *   `rebound.dev/mesh: "http"`) gets an HTTP-aware listener with Envoy's semantics, and
+ *   Istio's standard metrics are served at `meshMetricsUrl` (src/localcluster/mesh/, docs/mesh.md).
  * - Probes honour the manifest's timings (default period 10 s): use `periodSeconds: 1` for
  *   local runs, or the pod annotation `rebound.dev/probe-period-ms: "100"` (ignored by real
  *   clusters) for sub-second probing. Fractional periodSeconds break kubectl; do not use them.

@@ -189,7 +189,7 @@ export class Exchange {
           }
         }
         if (retry) {
-          if (outcome.kind === 'response') this.discard(outcome.response, host, attemptStart, done);
+          if (outcome.kind === 'response') this.discard(outcome.response, attempt, host, attemptStart, done);
           else done();
           retriesLeft--;
           retryNumber++;
@@ -218,13 +218,21 @@ export class Exchange {
     return host;
   }
 
-  /** A retried response is read to its end (keeping the connection reusable) and counted at the destination. */
-  private discard(response: UpstreamResponse, host: UpstreamHost, attemptStart: number, done: () => void): void {
+  /**
+   * A response given up for a retry is counted at the destination and dropped: kept if it
+   * already arrived whole (its connection stays reusable), else its try is reset, as Envoy
+   * resets the upstream stream, so a slow or endless body never holds the exchange.
+   */
+  private discard(response: UpstreamResponse, attempt: UpstreamAttempt, host: UpstreamHost, attemptStart: number, done: () => void): void {
+    let finished = false;
     const finish = () => {
+      if (finished) return;
+      finished = true;
       this.recordDestination(host, response.status, response, attemptStart);
       done();
     };
     response.attach({ data: () => true, end: finish, error: finish });
+    if (!response.complete) attempt.abort('cancelled');
   }
 
   private forward(response: UpstreamResponse, host: UpstreamHost, attemptStart: number, done: () => void, attempt: UpstreamAttempt): void {

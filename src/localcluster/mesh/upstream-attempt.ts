@@ -52,6 +52,11 @@ export class UpstreamResponse {
     this.controller.resume();
   }
 
+  /** True once the body has ended or failed. */
+  get complete(): boolean {
+    return this.ended || this.failure !== undefined;
+  }
+
   /** @internal from the dispatch handler */
   onData(chunk: Buffer): void {
     if (!this.sink) this.held.push(chunk);

@@ -54,6 +54,20 @@ describe('mesh: retries, timeouts, balancing, outlier detection, connection pool
     expect(await requestsTotal(cluster, { reporter: 'destination', response_code: '503' })).to.equal(4);
   });
 
+  it('a retried response that is still streaming is dropped at once, not drained', async () => {
+    await applyObject(cluster, vs(route({ retries: { attempts: 2, retryOn: '5xx' } })));
+    const before = await counts();
+    const started = Date.now();
+    // every try answers 503 with a body of 60 chunks 10 ms apart (≈ 600 ms)
+    const reply = await call(port, '/?status=503&chunks=60');
+    const elapsed = Date.now() - started;
+    expect(reply.status).to.equal(503);
+    expect(reply.body.split('\n')).to.have.length(61);
+    expect(sum(await served(before))).to.equal(3);
+    // draining the two dropped bodies would take ≥ 1.8 s in all; dropping them, one body's time
+    expect(elapsed).to.be.below(1500);
+  });
+
   it("Istio's default policy (no retries block) does not retry a 503 since 1.24, nor a reset", async () => {
     await applyObject(cluster, vs(route()));
     await Promise.all(pods.map((p) => setMode(p.port, { status: 503 })));
