@@ -139,7 +139,7 @@ function checkRetries(issues: Issues, retries: unknown, path: string): void {
   if (retries.backoff !== undefined) checkDuration(issues, retries.backoff, `${path}.backoff`);
   if (retries.retryRemoteLocalities === true) issues.forbid(`${path}.retryRemoteLocalities`, `the local plane has one locality; retryRemoteLocalities: true is ${NOT_EMULATED}`);
   if (retries.retryIgnorePreviousHosts !== undefined && typeof retries.retryIgnorePreviousHosts !== 'boolean') issues.invalid(`${path}.retryIgnorePreviousHosts`, retries.retryIgnorePreviousHosts, 'must be a boolean');
-  if (retries.retryOn !== undefined) {
+  if (retries.retryOn !== undefined && retries.retryOn !== '') {
     if (typeof retries.retryOn !== 'string') return issues.invalid(`${path}.retryOn`, retries.retryOn, 'must be a string');
     // Istio splits on "," and does not trim: "5xx, reset" is invalid
     for (const item of retries.retryOn.split(',')) {
