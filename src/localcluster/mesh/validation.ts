@@ -132,7 +132,7 @@ function checkRetries(issues: Issues, retries: unknown, path: string): void {
   checkInteger(issues, attempts, `${path}.attempts`, 0);
   if (attempts === 0) {
     for (const field of ['perTryTimeout', 'retryOn', 'retryRemoteLocalities']) {
-      if (retries[field] !== undefined) issues.invalid(`${path}.${field}`, retries[field], `${field} cannot be set when attempts is 0 (retries disabled)`);
+      if (retries[field] !== undefined && retries[field] !== '' && retries[field] !== false) issues.invalid(`${path}.${field}`, retries[field], `${field} cannot be set when attempts is 0 (retries disabled)`);
     }
   }
   if (retries.perTryTimeout !== undefined) checkDuration(issues, retries.perTryTimeout, `${path}.perTryTimeout`);
