@@ -31,7 +31,7 @@ export class MeshRegistry {
   private destinationRules = new Map<string, CompiledDestinationRule>();
   private readonly vsByHost = new Map<string, CompiledVirtualService | null>();
   private readonly drByHost = new Map<string, CompiledDestinationRule | null>();
-  private readonly clusters = new Map<string, { policyKey: string; cluster: UpstreamCluster }>();
+  private readonly clusters = new Map<string, { policyKey: string; fqdn: string; subset: string | undefined; cluster: UpstreamCluster }>();
   /** Route destination → cluster, cleared whenever a Service, VirtualService or DestinationRule changes. */
   private readonly lookups = new Map<string, ClusterLookup>();
   private endpointsGeneration = 0;
@@ -121,7 +121,7 @@ export class MeshRegistry {
       },
     });
     const cluster = new UpstreamCluster(name, policy, endpoints, this.random);
-    this.clusters.set(name, { policyKey, cluster });
+    this.clusters.set(name, { policyKey, fqdn, subset, cluster });
     return { cluster, fqdn };
   }
 
@@ -140,6 +140,19 @@ export class MeshRegistry {
     this.vsByHost.clear();
     this.drByHost.clear();
     this.lookups.clear();
+    if (change.resource === DESTINATION_RULES) this.dropStaleClusters();
+  }
+
+  /** Clusters whose subset is gone or whose policy changed drain and go (their detectors' timers with them). */
+  private dropStaleClusters(): void {
+    for (const [name, entry] of this.clusters) {
+      const rule = this.destinationRuleFor(entry.fqdn);
+      const subset = entry.subset === undefined ? undefined : rule?.subsets.get(entry.subset);
+      const stale = (entry.subset !== undefined && !subset) || JSON.stringify(trafficPolicyOf(rule?.trafficPolicy, subset?.trafficPolicy)) !== entry.policyKey;
+      if (!stale) continue;
+      entry.cluster.close(true);
+      this.clusters.delete(name);
+    }
   }
 }
 
