@@ -133,9 +133,17 @@ describe('mesh: VirtualService routing, weights and faults', function () {
     expect((await call(port)).status).to.equal(200);
   });
 
+  it('destination.port.number picks the Service port; a port the Service lacks is 503 NC', async () => {
+    await applyObject(cluster, vs('reviews', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', port: { number: 80 } } }] }] }));
+    expect((await call(port)).status).to.equal(200);
+    await applyObject(cluster, vs('reviews', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', port: { number: 9080 } } }] }] }));
+    expect((await call(port)).status).to.equal(503);
+  });
+
   it('a route to a subset no DestinationRule defines answers 503 NC', async () => {
     await applyObject(cluster, vs('reviews', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v9' } }] }] }));
+    const before = await requestsTotal(cluster, { reporter: 'source', response_code: '503', response_flags: 'NC' });
     expect((await call(port)).status).to.equal(503);
-    expect(await requestsTotal(cluster, { reporter: 'source', response_code: '503', response_flags: 'NC' })).to.equal(1);
+    expect((await requestsTotal(cluster, { reporter: 'source', response_code: '503', response_flags: 'NC' })) - before).to.equal(1);
   });
 });
