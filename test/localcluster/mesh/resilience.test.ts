@@ -215,6 +215,17 @@ describe('mesh: retries, timeouts, balancing, outlier detection, connection pool
     expect(await requestsTotal(cluster, { reporter: 'source', response_code: '503', response_flags: 'UH' })).to.be.at.least(1);
   });
 
+  it('minHealthPercent above the healthy share is panic mode: balance over every host, ejected or not', async () => {
+    await applyObject(cluster, vs(route({ retries: { attempts: 0 } })));
+    await applyObject(cluster, dr({ host: 'payments', trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN' }, outlierDetection: { consecutive5xxErrors: 1, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 100, minHealthPercent: 50 } } }));
+    await Promise.all(pods.map((p) => setMode(p.port, { status: 500 })));
+    await callMany(port, 6, '/', 1);
+    const before = await counts();
+    const replies = await callMany(port, 30, '/', 1);
+    expect(tally(replies, (r) => String(r.status))).to.deep.equal({ '500': 30 });
+    expect(Object.values(await served(before))).to.deep.equal([10, 10, 10]);
+  });
+
   it('connection pool: 1 connection + 1 pending; the rest overflow with 503 UO and x-envoy-overloaded', async () => {
     await applyObject(cluster, dr({ host: 'payments', trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } } } }));
     await Promise.all(pods.map((p) => setMode(p.port, { delayMs: 300 })));
