@@ -103,7 +103,7 @@ export async function podPorts(cluster: LocalCluster, namespace: string, labelSe
 }
 
 /** Sets a pod's behaviour directly (bypassing the mesh). */
-export async function setMode(port: number, mode: { status?: number; delayMs?: number; reset?: boolean }): Promise<void> {
+export async function setMode(port: number, mode: { status?: number; delayMs?: number; reset?: boolean; refuseForMs?: number }): Promise<void> {
   const reply = await call(port, '/__mode', { method: 'POST', body: JSON.stringify(mode) });
   if (reply.status !== 200) throw new Error(`setMode failed: ${reply.status}`);
 }

@@ -285,6 +285,23 @@ describe('mesh: retries, timeouts, balancing, outlier detection, connection pool
     expect(streamed.body.split('\n').slice(0, 5)).to.deep.equal(['chunk 0', 'chunk 1', 'chunk 2', 'chunk 3', 'chunk 4']);
   });
 
+  // last: it takes a pod out of rotation for a moment
+  it("a refused connection is a connect failure: Istio's default policy retries it on another host", async () => {
+    await applyObject(cluster, dr({ host: 'payments', trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN' } } }));
+    await setMode(pods[0]!.port, { refuseForMs: 1500 });
+    // the readiness probe needs a few failed 50 ms periods to take the pod out: send at once
+    const replies = await callMany(port, 6, '/', 1);
+    expect(tally(replies, (r) => String(r.status))).to.deep.equal({ '200': 6 });
+    expect(replies.some((r) => r.json?.attempt === '2')).to.equal(true);
+    // bounded wait until the pod listens again and is back in rotation
+    for (let i = 0; i < 100; i++) {
+      const ok = await call(pods[0]!.port, '/healthz').then(() => true, () => false);
+      if (ok) break;
+      await sleep(50);
+    }
+    await sleep(300);
+  });
+
   it('a client that goes away cancels the upstream try and is counted with DC', async () => {
     await applyObject(cluster, dr({ host: 'payments' }));
     await new Promise<void>((resolve) => {

@@ -1,7 +1,8 @@
 // Pod app for the mesh tests. Answers with JSON naming its pod and the attempt count the
 // mesh sent. Per request: ?status=N, ?delay=MS, ?reset=1 (destroy the socket), ?chunks=N
 // (stream N chunks 10 ms apart). Per pod, changeable at run time: POST /__mode with JSON
-// { status, delayMs, reset } applies to every later request; GET /__count = requests seen.
+// { status, delayMs, reset } applies to every later request; { refuseForMs } stops listening
+// for that long (connections are refused, then the readiness probe fails); GET /__count.
 import { createServer } from 'node:http';
 
 const pod = process.env.POD_NAME ?? 'unknown';
@@ -16,8 +17,15 @@ const server = createServer((req, res) => {
   req.on('data', (d) => (body += d));
   req.on('end', () => {
     if (url.pathname === '/__mode') {
-      mode = { status: 200, delayMs: 0, reset: false, ...JSON.parse(body || '{}') };
-      return res.end(JSON.stringify(mode));
+      const { refuseForMs, ...rest } = JSON.parse(body || '{}');
+      mode = { status: 200, delayMs: 0, reset: false, ...rest };
+      res.end(JSON.stringify(mode));
+      if (refuseForMs) {
+        server.close();
+        server.closeIdleConnections();
+        setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1'), refuseForMs);
+      }
+      return;
     }
     count++;
     if (url.searchParams.get('reset') === '1' || mode.reset) return req.socket.destroy();
