@@ -23,6 +23,9 @@
  *   New connections go round-robin to Ready endpoints; a pod leaves the rotation in the
  *   same write that makes it not Ready (deletionTimestamp included); with none Ready a
  *   connection is reset at once. Established connections stay where they are.
+ * - Istio: a Service named by a VirtualService or DestinationRule (or annotated
+ *   `rebound.dev/mesh: "http"`) gets an HTTP-aware listener with Envoy's semantics, and
+ *   Istio's standard metrics are served at `meshMetricsUrl` (src/localcluster/mesh/, docs/mesh.md).
  * - Probes honour the manifest's timings (default period 10 s): use `periodSeconds: 1` for
  *   local runs, or the pod annotation `rebound.dev/probe-period-ms: "100"` (ignored by real
  *   clusters) for sub-second probing. Fractional periodSeconds break kubectl; do not use them.
@@ -47,11 +50,13 @@ import { Kubelet } from './kubelet/kubelet.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { applyManifests, loadManifests } from './manifests.ts';
 import { ServiceProxy } from './service-proxy.ts';
+import { LocalMesh } from './mesh/local-mesh.ts';
 
 export { CONTEXT_NAME } from './kubeconfig.ts';
 export { SERVICE_LOCAL_PORT_ANNOTATION, SERVICE_LOCAL_PORTS_ANNOTATION } from './service-proxy.ts';
 export { POD_LOCAL_PORT_ANNOTATION } from './kubelet/port-mapping.ts';
 export { PROBE_PERIOD_ANNOTATION } from './kubelet/pod-runtime.ts';
+export { MESH_HTTP_ANNOTATION } from './mesh/mesh-registry.ts';
 
 export interface LocalServiceAddress {
   readonly namespace: string;
@@ -72,6 +77,11 @@ export interface LocalCluster {
   /** Snapshot after the manifests were applied. */
   readonly services: readonly LocalServiceAddress[];
   serviceAddress(namespace: string, name: string, port: number): LocalServiceAddress | undefined;
+  /**
+   * Prometheus text exposition of the mesh's Istio standard metrics (`istio_requests_total`,
+   * `istio_request_duration_milliseconds`): http://127.0.0.1:PORT/stats/prometheus (docs/mesh.md).
+   */
+  readonly meshMetricsUrl: string;
   /** Process-group ids of a pod's running containers (empty when none run). */
   podPids(namespace: string, name: string): number[];
   /** Stops every pod process (SIGTERM then SIGKILL, whole process group) and the servers; no orphans. */
@@ -99,6 +109,10 @@ export interface LocalClusterOptions {
   shutdownGraceMs?: number;
   /** Aborting stops the wait for readiness: every pod is stopped and start-up rejects. */
   signal?: AbortSignal;
+  /** Seed of the mesh's random choices (weights, fault percentages, balancers); default: unseeded. */
+  meshSeed?: number;
+  /** Loopback port of the mesh metrics endpoint; 0 = ephemeral (default). */
+  meshMetricsPort?: number;
 }
 
 function defaultBaseDir(manifests: readonly string[]): string {
@@ -133,7 +147,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const store = new ObjectStore(options.watchHistoryLimit);
   const core = new ApiCore(store, registry);
   const events = new EventRecorder(core);
-  const proxy = new ServiceProxy(core, events);
+  const mesh = new LocalMesh(store, { ...(options.meshSeed !== undefined ? { seed: options.meshSeed } : {}), ...(options.meshMetricsPort !== undefined ? { metricsPort: options.meshMetricsPort } : {}) });
+  const proxy = new ServiceProxy(core, events, mesh);
   let apiPort = 0;
   const kubelet = new Kubelet({
     core,
@@ -155,6 +170,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     closed = true;
     for (const controller of controllers) controller.stop();
     await proxy.close();
+    await mesh.close();
     await kubelet.shutdown(options.shutdownGraceMs ?? 2000);
     await api.close();
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
@@ -169,6 +185,12 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       throw new InfraError(code === 'EADDRINUSE' ? `port ${requestedPort} is already in use (API server)` : `cannot start the API server on 127.0.0.1:${requestedPort}: ${(error as Error).message}`);
     }
     const url = `http://127.0.0.1:${apiPort}`;
+    try {
+      await mesh.start();
+    } catch (error) {
+      const port = options.meshMetricsPort ?? 0;
+      throw new InfraError(`cannot start the mesh metrics endpoint on 127.0.0.1:${port}: ${(error as Error).message}`);
+    }
     proxy.start();
     for (const controller of controllers) controller.start();
     kubelet.start();
@@ -189,6 +211,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     return {
       url,
       kubeconfigPath,
+      meshMetricsUrl: mesh.metricsUrl,
       services: addresses(),
       serviceAddress: (namespace, name, port) => addresses().find((a) => a.namespace === namespace && a.name === name && a.port === port),
       podPids: (namespace, name) => kubelet.podPids(namespace, name),

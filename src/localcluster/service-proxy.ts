@@ -6,6 +6,12 @@ import { clone, type KubeObject } from './api/kube-object.ts';
 import type { StoreChange } from './api/object-store.ts';
 import { serviceEndpoints } from './controllers/endpoints-controller.ts';
 
+/** An HTTP-aware handler that takes over connections of Services it handles (the local mesh). */
+export interface ConnectionHandoff {
+  handles(service: { namespace: string; name: string }): boolean;
+  accept(target: { namespace: string; name: string; port: number }, socket: Socket): void;
+}
+
 /** Annotation on a Service fixing the loopback port of its first port. */
 export const SERVICE_LOCAL_PORT_ANNOTATION = 'rebound.dev/local-port';
 /** Annotation the plane writes on each Service: `<port>:<localPort>` pairs, comma-separated. */
@@ -51,6 +57,7 @@ export class ServiceProxy {
   constructor(
     private readonly core: ApiCore,
     private readonly events: EventRecorder,
+    private readonly mesh?: ConnectionHandoff,
   ) {}
 
   start(): void {
@@ -185,6 +192,8 @@ export class ServiceProxy {
   }
 
   private onConnection(listener: ServicePortListener, entry: ServiceEntry, client: Socket): void {
+    // waypoint style: a Service with a VirtualService or DestinationRule speaks HTTP through the mesh
+    if (this.mesh?.handles(listener)) return this.mesh.accept({ namespace: listener.namespace, name: listener.name, port: listener.port }, client);
     this.sockets.add(client);
     client.on('close', () => this.sockets.delete(client));
     client.on('error', () => client.destroy());

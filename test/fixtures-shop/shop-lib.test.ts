@@ -5,6 +5,7 @@ import { createBalancer } from '../../fixtures/shop/lib/balancer.mjs';
 import { createFailoverPicker } from '../../fixtures/shop/lib/failover.mjs';
 import { callResilient } from '../../fixtures/shop/lib/resilient-call.mjs';
 import { parseBackends, serviceUrl, upstreamUrl, ConfigError } from '../../fixtures/shop/lib/config.mjs';
+import { readCheckoutConfig } from '../../fixtures/shop/lib/checkout-config.mjs';
 import { seededRandom } from '../helpers/seeded-random.ts';
 
 /** A clock the test moves by hand. */
@@ -270,6 +271,14 @@ describe('shop: configuration', () => {
     expect(upstreamUrl('P_URL', 'payments-secondary', { P_URL: 'http://127.0.0.1:21182' })).to.equal('http://127.0.0.1:21182');
     expect(serviceUrl('payments-secondary', { PAYMENTS_SECONDARY_SERVICE_HOST: '127.0.0.1', PAYMENTS_SECONDARY_SERVICE_PORT: '21182' })).to.equal('http://127.0.0.1:21182');
     expect(serviceUrl('payments-secondary', {})).to.equal('http://payments-secondary');
+  });
+
+  it('MODE=mesh: one upstream per Service (payments, inventory), left to the mesh', () => {
+    const config = readCheckoutConfig({ MODE: 'mesh', PAYMENTS_URL: 'http://127.0.0.1:22181', INVENTORY_BACKENDS: 'ignored-in-mesh-mode' });
+    expect(config.mode).to.equal('mesh');
+    expect(config.payments).to.deep.equal([{ name: 'payments', url: 'http://127.0.0.1:22181' }]);
+    expect(config.inventory).to.deep.equal([{ name: 'inventory', url: 'http://inventory', weight: 1 }]);
+    expect(() => readCheckoutConfig({ MODE: 'meshy' })).to.throw(ConfigError, /MODE=meshy: expected one of robust, fragile, mesh/);
   });
 });
 

@@ -153,7 +153,7 @@ describe('localcluster with @kubernetes/client-node', function () {
 
   it('creates, lists and deletes a custom resource (Istio VirtualService) with merge patch', async () => {
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    const vs = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'payments' }, spec: { hosts: ['payments'], http: [{ fault: { abort: { percentage: { value: 50 }, httpStatus: 503 } } }] } };
+    const vs = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'payments' }, spec: { hosts: ['payments'], http: [{ fault: { abort: { percentage: { value: 50 }, httpStatus: 503 } }, route: [{ destination: { host: 'payments' } }] }] } };
     const created = await custom.createNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1beta1', namespace: 'cn', plural: 'virtualservices', body: vs });
     expect(created.metadata.uid).to.be.a('string');
     const patched = await custom.patchNamespacedCustomObject(

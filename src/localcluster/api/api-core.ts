@@ -8,6 +8,7 @@ import { applyPatch, patchTypeOf } from './patch.ts';
 import { apiVersionOf, resourceKey, resourceTypeFromCrd, type ResourceRegistry, type ResourceType } from './resources.ts';
 import { validateObject } from './validation/index.ts';
 import { enforceFieldValidation, type FieldValidation } from './field-validation.ts';
+import { validateMeshObject } from '../mesh/validation.ts';
 
 export const NODE_NAME = 'rebound-local';
 
@@ -389,7 +390,9 @@ export class ApiCore {
   }
 
   private validate(type: ResourceType, object: KubeObject, old?: KubeObject): void {
-    const issues: FieldIssue[] = validateObject(type, object, old);
+    const issues: FieldIssue[] = [...validateObject(type, object, old)];
+    // admission for Istio resources: the local mesh refuses, by path, what it does not emulate
+    if (type.group === 'networking.istio.io') issues.push(...validateMeshObject(type.kind, object, this.store.list(this.key(type))));
     if (issues.length > 0) throw invalid(qualifiedKind(type), type.kind, object.metadata.name ?? '', issues, type.group);
   }
 
