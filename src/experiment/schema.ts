@@ -69,10 +69,22 @@ const ToxiproxyTargetSpec = Type.Object(
   { ...strict, description: 'The Toxiproxy to inject network faults through.' },
 );
 
+const PrometheusTargetSpec = Type.Object(
+  {
+    url: Type.Optional(Type.String({ pattern: '^https?://', patternErrorMessage: 'an http(s):// URL', description: 'URL of a running Prometheus (not with embedded).' })),
+    headers: Type.Optional(StringMap('HTTP headers sent with every API call (values may use ${env:NAME}; such values are secrets). Only with url.')),
+    embedded: Type.Optional(Type.Boolean({ description: 'Start the prometheus binary on loopback, scraping the local plane\'s annotated pods, the mesh and Rebound itself (not with url).' })),
+    binary: Type.Optional(NonEmpty('The prometheus binary for embedded (default: looked up on PATH).')),
+    scrapeInterval: Type.Optional(Duration("Scrape interval: the embedded server's (default 1s); with url, the server's (default: read from its configuration).")),
+  },
+  { ...strict, description: 'The Prometheus that prometheus checks query.' },
+);
+
 const Target = Type.Object(
   {
     kubernetes: Type.Optional(KubernetesTargetSpec),
     toxiproxy: Type.Optional(ToxiproxyTargetSpec),
+    prometheus: Type.Optional(PrometheusTargetSpec),
     endpoints: Type.Optional(
       Type.Record(
         Type.String(),

@@ -60,6 +60,7 @@ export async function openRunTarget(run: RunState): Promise<void> {
     yes: run.options.yes,
     env: run.options.env,
     signal: run.controller.signal,
+    ...(run.options.scrapeTargets ? { scrapeTargets: run.options.scrapeTargets } : {}),
     onInfrastructure: (info) => journal.setInfrastructure(info),
     onProcess: async (record) => {
       run.hostGroups.add(record.pgid);
@@ -152,6 +153,7 @@ export async function startLoad(run: RunState): Promise<void> {
   const onSample = (sample: Parameters<typeof timeline.record>[0]) => {
     run.sendLag.record(sample);
     timeline.record(sample);
+    run.observer.onSample?.(sample, events.currentPhase);
   };
   run.loadPromise = driver.run(load, { now: run.now, onSample, signal: run.controller.signal, durationMs: plannedMs, drainMs }).then(
     (summary) => void (run.loadSummary = summary),
@@ -325,7 +327,7 @@ export function planText(run: RunState): string {
 /** The dry run: the target opened without changing it, preflight, and nothing else. */
 export async function planOnly(run: RunState): Promise<void> {
   run.teardowns.defer('close target', () => closeTarget(run));
-  run.target = await openTarget(run.experiment, { yes: run.options.yes, dryRun: true, env: run.options.env, signal: run.controller.signal });
+  run.target = await openTarget(run.experiment, { yes: run.options.yes, dryRun: true, env: run.options.env, signal: run.controller.signal, ...(run.options.scrapeTargets ? { scrapeTargets: run.options.scrapeTargets } : {}) });
   await runPreflight(run);
 }
 
