@@ -6,6 +6,7 @@
 import type { AnyCheckKind } from '../checks/check-kind.ts';
 import { failureRatioCheck } from '../checks/failure-ratio.ts';
 import { latencyCheck } from '../checks/latency.ts';
+import { meshFailureRatioCheck, meshSuccessRatioCheck } from '../checks/mesh-ratio.ts';
 import { podsReadyCheck } from '../checks/pods-ready.ts';
 import { prometheusCheck } from '../checks/prometheus.ts';
 import { successRatioCheck } from '../checks/success-ratio.ts';
@@ -28,6 +29,8 @@ export const BUILTIN_CHECK_KINDS: readonly AnyCheckKind[] = [
   podsReadyCheck,
   trafficSplitCheck,
   prometheusCheck,
+  meshSuccessRatioCheck,
+  meshFailureRatioCheck,
 ];
 
 const faults = new Map<string, AnyFaultKind>(BUILTIN_FAULT_KINDS.map((kind) => [kind.key, kind]));

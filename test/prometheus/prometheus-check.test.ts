@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PreflightError } from '../../src/errors.ts';
 import { parseExperiment } from '../../src/experiment/index.ts';
 import type { CheckResult, Result } from '../../src/result/result.ts';
+import { validateResult } from '../../src/result/validate-result.ts';
 import { readJournal } from '../../src/runner/journal.ts';
 import { runExperiment } from '../../src/runner/run-experiment.ts';
 import { fakeLoadDriver } from '../helpers/fake-load-driver.ts';
@@ -80,6 +81,14 @@ checks:
     prometheus: { query: 'time()', phase: outage, min: 0 }
   - name: window inside the phase
     prometheus: { query: 'vector(\${__window_start}) - $__phase_start', phase: outage, from: 500ms, to: 1500ms, min: 0 }
+  - name: mesh success
+    meshSuccessRatio: { service: payments, namespace: shop, phase: outage, min: 0.5 }
+  - name: mesh failure
+    strict: false
+    meshFailureRatio: { service: payments, namespace: shop, phase: outage, max: 0.1, reporter: source }
+  - name: mesh success seen by the destination
+    strict: false
+    meshSuccessRatio: { service: payments.shop.svc.cluster.local, phase: outage, min: 0.5, reporter: destination }
 report: { formats: [json] }
 `;
     const outcome = await runExperiment({
@@ -126,6 +135,10 @@ report: { formats: [json] }
     expect(fail.reason).to.match(/is not ≤ 0\.1 at the window end/);
   });
 
+  it('the result (query, values, windows) validates against the result schema', () => {
+    validateResult(JSON.parse(JSON.stringify(result)), 'result.json');
+  });
+
   it('a query with no series is inconclusive, with the query shown', () => {
     const none = check('no such metric');
     expect(none.verdict).to.equal('inconclusive');
@@ -162,6 +175,27 @@ report: { formats: [json] }
     const last = check('request rate all through recovery');
     expect(last.observed.scrapeIntervalMs).to.equal(250);
     expect(last.observed.waitedMs as number).to.be.greaterThan(0).and.at.most(1250);
+  });
+
+  it('mesh shorthands: success = not 5xx / all, failure = 5xx / all from istio_requests_total, fault-injected responses apart', () => {
+    const success = check('mesh success');
+    expect(success.verdict, success.reason).to.equal('passed');
+    expect(success.observed.ratio as number).to.be.within(0.5, 0.7);
+    expect(success.observed.queryTotal).to.equal('sum(increase(istio_requests_total{reporter="source",destination_service="payments.shop.svc.cluster.local"}[2s]))');
+    expect(success.observed.queryFailures).to.equal(
+      'sum(increase(istio_requests_total{reporter="source",destination_service="payments.shop.svc.cluster.local",response_code=~"5.."}[2s]))',
+    );
+    // 5 FI aborts and 2 DI delays per 22 requests during the outage.
+    const total = success.observed.total as number;
+    expect((success.observed.injectedAborts as number) / total).to.be.within(0.15, 0.3);
+    expect((success.observed.injectedDelays as number) / total).to.be.within(0.05, 0.12);
+    expect(success.reason).to.match(/fault-injected: \d+ aborts \(FI\), \d+ delays \(DI\)/);
+    const failure = check('mesh failure');
+    expect(failure.verdict, failure.reason).to.equal('failed');
+    expect((failure.observed.ratio as number) + (success.observed.ratio as number)).to.be.closeTo(1, 0.05);
+    const destination = check('mesh success seen by the destination');
+    expect(destination.verdict).to.equal('inconclusive');
+    expect(destination.reason).to.contain('reporter="destination"');
   });
 
   it('the embedded server is journaled while it runs and stopped at the end', () => {
