@@ -116,7 +116,7 @@ async function evaluateMesh(check: ResolvedCheck<MeshRatioSpec>, context: CheckC
   const n = Math.round(total ?? 0);
   if (total === undefined || n < check.minSamples) {
     const why = total === undefined ? `the query returned no series: ${sent.total}` : `only ${n} request${n === 1 ? '' : 's'} counted (fewer than minSamples ${check.minSamples}): ${sent.total}`;
-    return { ...base, verdict: 'inconclusive', reason: `${label(spec)} ${describeScope(spec.scope)}: ${why}`, observed: { ...observedBase, ratio: null, total: total ?? null }, expected, n, markers };
+    return { ...base, verdict: 'inconclusive', reason: `${label(spec)} ${describeScope(spec.scope)}: ${why}`, observed: { ratio: null, total: total ?? null, ...observedBase }, expected, n, markers };
   }
   // A 5xx series that never appeared is no failure: 0, not unknown.
   const failed = Math.min(total, failures ?? 0);
@@ -129,7 +129,7 @@ async function evaluateMesh(check: ResolvedCheck<MeshRatioSpec>, context: CheckC
     ...base,
     verdict: ok ? 'passed' : 'failed',
     reason: `${label(spec)} ${percent(ratio)} ${op} ${threshold(spec.limit)} from istio_requests_total (reporter=${spec.reporter}, ≈${n} requests)${injected}`,
-    observed: { ...observedBase, ratio, total, failures: failed, injectedAborts: injectedAborts ?? 0, injectedDelays: injectedDelays ?? 0 },
+    observed: { ratio, total, failures: failed, injectedAborts: injectedAborts ?? 0, injectedDelays: injectedDelays ?? 0, ...observedBase },
     expected,
     n,
     interval: wilsonInterval(Math.min(n, Math.max(0, hits)), n),

@@ -187,7 +187,7 @@ async function evaluatePrometheus(check: ResolvedCheck<PrometheusCheckSpec>, con
   }
   if (numeric.length === 0) {
     const why = values.length === 0 ? 'returned no series' : 'returned only NaN (no data in the window, e.g. 0/0)';
-    return { ...base, verdict: 'inconclusive', reason: `the query ${why} ${where}: ${query}`, observed: { ...common, ...extra, value: null, series }, expected, markers };
+    return { ...base, verdict: 'inconclusive', reason: `the query ${why} ${where}: ${query}`, observed: { value: null, ...common, ...extra, series }, expected, markers };
   }
   const worst = numeric.reduce((a, b) => (badness(b.value, spec) > badness(a.value, spec) ? b : a));
   const violations = numeric.filter((v) => !inBounds(v.value, spec)).length;
@@ -197,7 +197,7 @@ async function evaluatePrometheus(check: ResolvedCheck<PrometheusCheckSpec>, con
   const reason = ok
     ? `worst value ${fmt(worst.value)} ${boundText(spec)} ${where} (${counted})`
     : `${fmt(worst.value)}${seriesCount > 1 ? ` (${worst.key})` : ''} is not ${boundText(spec)} ${where}; ${violations} of ${counted} out of bounds`;
-  return { ...base, verdict: ok ? 'passed' : 'failed', reason, observed: { ...common, ...extra, value: worst.value, series }, expected, markers };
+  return { ...base, verdict: ok ? 'passed' : 'failed', reason, observed: { value: worst.value, ...common, ...extra, series }, expected, markers };
 }
 
 function fmt(value: number): string {
