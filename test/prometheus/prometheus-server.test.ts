@@ -1,11 +1,12 @@
 /** The embedded server's lifecycle with the real binary: stop() ends it, and a crash leaves nothing that `cleanup` (the journal sweep) cannot kill. */
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JournalProcess } from '../../src/runner/journal.ts';
 import { sweepJournal } from '../../src/runner/sweep.ts';
+import { RunMetrics } from '../../src/metrics/run-metrics.ts';
 import { EmbeddedPrometheus } from '../../src/prometheus/server.ts';
 import { PROMETHEUS_BINARY, requirePrometheus } from './fixture-metrics.ts';
 
@@ -54,6 +55,27 @@ describe('embedded Prometheus process (real binary)', function () {
       expect(report.actions).to.deep.include({ what: `prometheus host process ${server.record.pid}`, outcome: 'killed' });
       for (let i = 0; i < 50 && alive(server.record.pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(alive(server.record.pid)).to.equal(false);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("the shipped Grafana dashboard's queries parse and use only metrics Rebound exports (or Istio's)", async () => {
+    const dashboard = JSON.parse(await readFile(new URL('../../docs/grafana/rebound-dashboard.json', import.meta.url), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+      annotations: { list: { expr: string }[] };
+    };
+    const exported = (await new RunMetrics({ name: 'x', phases: [{ name: 'p' }] }).registry.getMetricsAsJSON()).map((m) => m.name);
+    const exprs = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...dashboard.annotations.list.map((a) => a.expr)];
+    expect(exprs.length).to.be.at.least(9);
+    const server = await EmbeddedPrometheus.start({ binary: PROMETHEUS_BINARY, scrapeIntervalMs: 500, targets: [] });
+    try {
+      for (const expr of exprs) {
+        // Grafana's own variables, as Grafana would fill them in.
+        const sent = expr.replaceAll('$__rate_interval', '1m').replaceAll('$job', '.*');
+        expect(await server.client().parseError(sent), expr).to.equal(undefined);
+        for (const name of expr.match(/\brebound_[a-z_]+/g) ?? []) expect(exported, `${name} in ${expr}`).to.include(name.replace(/_(bucket|sum|count)$/, ''));
+      }
     } finally {
       await server.stop();
     }
