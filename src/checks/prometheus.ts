@@ -143,6 +143,8 @@ export async function prepareWindow(
   const prometheus = context.target?.prometheus;
   const expected = { scope: describeScope(check.spec.scope) };
   if (!prometheus) return { ...base, verdict: 'inconclusive', reason: 'target.prometheus is not open (a re-evaluation cannot query it)', observed: {}, expected };
+  // The run's signal is aborted (interrupt, guardrail, harness error): a check that waits on a system must not start.
+  if (context.signal.aborted) return { ...base, verdict: 'inconclusive', reason: 'the run was aborted before its end; Prometheus was not queried', observed: {}, expected };
   const window = queryWindow(check.spec.scope, context, prometheus.scrapeIntervalMs, check.spec.namespace);
   if (!window) return { ...base, verdict: 'inconclusive', reason: `phase "${check.spec.scope.phase}" did not run (or its window is empty)`, observed: {}, expected };
   const waitedMs = await waitForScrape(window.endMs, prometheus.scrapeIntervalMs, context.signal);

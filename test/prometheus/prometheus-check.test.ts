@@ -204,6 +204,55 @@ report: { formats: [json] }
     expect(alive(journaledPid!)).to.equal(false);
   });
 
+  it('--dry-run lists the Prometheus, its version and what it scrapes, and leaves it stopped', async () => {
+    const yaml = `apiVersion: rebound.dev/v1
+kind: Experiment
+metadata: { name: prom-plan }
+target:
+  prometheus: { embedded: true, scrapeInterval: 250ms }
+  endpoints: { app: http://${address} }
+load: { rate: 10/s, requests: [ { url: "{{endpoints.app}}/" } ] }
+phases: [ { name: outage, duration: 1s } ]
+checks:
+  - prometheus: { query: 'up', phase: outage, min: 1 }
+`;
+    const outcome = await runExperiment({ experiment: parseExperiment(yaml, join(dir, 'plan.yaml')), file: 'plan.yaml', outDir: join(dir, 'out-plan'), journalPath: join(dir, 'journal-plan.json'), signals: false, dryRun: true, scrapeTargets: [{ job: 'fixture', address }] });
+    expect(outcome.planText).to.match(/^ {2}Prometheus http:\/\/127\.0\.0\.1:\d+ \(embedded, version 2\.\d+\.\d+\S*, scrape interval 250 ms\)$/m);
+    expect(outcome.planText).to.contain(`    scrapes fixture: http://${address}/metrics`);
+    expect(outcome.plan.prometheus?.embedded).to.equal(true);
+    const after = await fetch(`${outcome.plan.prometheus!.url}/-/ready`).then(
+      () => 'answered',
+      () => 'closed',
+    );
+    expect(after).to.equal('closed');
+  });
+
+  it('an interrupted run does not query: its Prometheus checks are inconclusive, saying why', async () => {
+    const yaml = `apiVersion: rebound.dev/v1
+kind: Experiment
+metadata: { name: prom-interrupted }
+target:
+  prometheus: { embedded: true, scrapeInterval: 250ms }
+  endpoints: { app: http://${address} }
+load: { rate: 10/s, requests: [ { url: "{{endpoints.app}}/" } ] }
+phases: [ { name: outage, duration: 3s } ]
+checks:
+  - prometheus: { query: 'up', phase: outage, min: 1 }
+`;
+    const listeners = new Map<string, (signal: NodeJS.Signals) => void>();
+    const outcome = await runExperiment({
+      experiment: parseExperiment(yaml, join(dir, 'int.yaml')),
+      file: 'int.yaml',
+      outDir: join(dir, 'out-int'),
+      journalPath: join(dir, 'journal-int.json'),
+      loadDriver: fakeLoadDriver(),
+      signals: { on: (signal, listener) => listeners.set(signal, listener), off: (signal) => listeners.delete(signal) },
+      observer: { onEvent: (event) => event.kind === 'phase-started' && setTimeout(() => listeners.get('SIGINT')?.('SIGINT'), 300) },
+    });
+    expect(outcome.exitCode).to.equal(130);
+    expect(outcome.result!.checks[0]).to.include({ verdict: 'inconclusive', reason: 'the run was aborted before its end; Prometheus was not queried' });
+  });
+
   it('a query that does not parse stops the run at preflight, naming the check', async () => {
     const yaml = `apiVersion: rebound.dev/v1
 kind: Experiment
