@@ -97,7 +97,11 @@ function resolvePrometheus(ctx: ResolveContext, spec: NonNullable<TargetSpec['pr
   }
   const url = ctx.substituteEnv([...base, 'url'], spec.url).replace(/\/+$/, '');
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name] = ctx.substituteEnv([...base, 'headers', name], value);
+  for (const [name, value] of Object.entries(spec.headers ?? {})) {
+    headers[name] = ctx.substituteEnv([...base, 'headers', name], value);
+    // Credentials are secrets however they were written (env values already are).
+    if (/^(authorization|proxy-authorization|cookie|x-api-key)$/i.test(name) && headers[name] !== '') ctx.secrets.add(headers[name]!);
+  }
   return { mode: 'url', url, headers, ...(scrapeIntervalMs !== undefined ? { scrapeIntervalMs } : {}) };
 }
 

@@ -23,6 +23,17 @@ export interface ResolvedExperiment {
   readonly report: ResolvedReportSettings;
   /** Timeline bucket width (default 100 ms). */
   readonly bucketMs: number;
+  /** Where the run marks its phases and faults while it goes (src/metrics/grafana-annotations.ts). */
+  readonly annotations?: { readonly grafana?: GrafanaAnnotationsTarget };
+}
+
+export interface GrafanaAnnotationsTarget {
+  /** Base URL, no trailing slash. */
+  readonly url: string;
+  /** Bearer token (a secret: in report.secrets when it came from ${env:…}). */
+  readonly token?: string;
+  readonly dashboardUID?: string;
+  readonly tags: readonly string[];
 }
 
 // ---------- target ----------

@@ -208,6 +208,23 @@ const Report = Type.Object(
   strict,
 );
 
+const Annotations = Type.Object(
+  {
+    grafana: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https?://', patternErrorMessage: 'an http(s):// URL', description: 'Grafana base URL (may use ${env:NAME}).' }),
+          token: Type.Optional(NonEmpty('A Grafana service-account token, sent as a Bearer token; use ${env:NAME} (a secret, redacted everywhere).')),
+          dashboardUID: Type.Optional(NonEmpty('Put the annotations on this dashboard (default: organization-wide annotations, shown by tag).')),
+          tags: Type.Optional(Type.Array(NonEmpty('tag'), { description: 'Extra tags on every annotation (rebound and experiment:<name> are always there).' })),
+        },
+        { ...strict, description: 'Each phase and each fault (applied → reverted) becomes a region annotation in Grafana.' },
+      ),
+    ),
+  },
+  { ...strict, description: 'Where the run marks its phases and faults while it goes.' },
+);
+
 const experimentSchemaOf = (faults: readonly AnyFaultKind[], checks: readonly AnyCheckKind[]) =>
   Type.Object(
     {
@@ -220,6 +237,7 @@ const experimentSchemaOf = (faults: readonly AnyFaultKind[], checks: readonly An
       checks: Type.Optional(Type.Array(checkSchema(checks))),
       guardrails: Type.Optional(Guardrails),
       report: Type.Optional(Report),
+      annotations: Type.Optional(Annotations),
       bucket: Type.Optional(Duration('Timeline bucket width (default 100ms); phase durations must be multiples of it.')),
     },
     { ...strict, $id: SCHEMA_ID, title: 'Rebound experiment', description: 'A chaos experiment: target, load, phases with faults, checks.' },

@@ -3,7 +3,7 @@
  * the run's stack BEFORE it sets anything up.
  */
 import { decideVerdict, evaluateChecks } from '../checks/index.ts';
-import { InfraError, ReboundError } from '../errors.ts';
+import { InfraError, PreflightError, ReboundError } from '../errors.ts';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
 import { faultKindOf } from '../plugins/registry.ts';
@@ -102,6 +102,23 @@ export async function runPreflight(run: RunState): Promise<void> {
   run.driver = run.options.loadDriver ?? (await defaultDriver(run.experiment));
   await run.driver.preflight?.(run.experiment.load);
   throwIfInterrupted(run);
+}
+
+/** annotations.grafana: checked before load (exit 4 when Grafana does not answer), then fed the run's events; flushed at the end. */
+export async function connectAnnotations(run: RunState): Promise<void> {
+  const grafana = run.experiment.annotations?.grafana;
+  if (!grafana) return;
+  const { GrafanaAnnotator } = await import('../metrics/grafana-annotations.ts');
+  const annotator = new GrafanaAnnotator(grafana, run.experiment.name, (text) => run.redact(text));
+  let unsubscribe = () => {};
+  run.teardowns.defer('flush annotations', async () => {
+    unsubscribe();
+    await annotator.flush();
+    for (const error of annotator.errors) run.note(`grafana annotations: ${error}`);
+  });
+  const problem = await annotator.preflight(run.controller.signal);
+  if (problem) throw new PreflightError(problem, 'check annotations.grafana (url, token)');
+  unsubscribe = run.events.subscribe(annotator.observe);
 }
 
 function bindFaults(run: RunState, target: OpenTarget): AppliedFaults {
