@@ -57,7 +57,7 @@ describe('annotations.grafana (fake Grafana)', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const yaml = (token: string) => `apiVersion: rebound.dev/v1
+  const yaml = () => `apiVersion: rebound.dev/v1
 kind: Experiment
 metadata: { name: annotated }
 target: { endpoints: { app: http://127.0.0.1:${(app.address() as AddressInfo).port} } }
@@ -72,7 +72,7 @@ report: { formats: [json] }
 
   it("marks each phase as a region annotation with the run's wall-clock times, tagged", async () => {
     const outcome = await runExperiment({
-      experiment: parseExperiment(yaml('x'), join(dir, 'a.yaml'), { env: { GRAFANA_TOKEN: 'glsa_s3cret' } }),
+      experiment: parseExperiment(yaml(), join(dir, 'a.yaml'), { env: { GRAFANA_TOKEN: 'glsa_s3cret' } }),
       file: 'a.yaml',
       outDir: join(dir, 'out'),
       journalPath: join(dir, 'journal.json'),
@@ -114,7 +114,7 @@ report: { formats: [json] }
     let caught: unknown;
     try {
       await runExperiment({
-        experiment: parseExperiment(yaml('x'), join(dir, 'b.yaml'), { env: { GRAFANA_TOKEN: 'wrong' } }),
+        experiment: parseExperiment(yaml(), join(dir, 'b.yaml'), { env: { GRAFANA_TOKEN: 'wrong' } }),
         file: 'b.yaml',
         outDir: join(dir, 'out-b'),
         journalPath: join(dir, 'journal-b.json'),
