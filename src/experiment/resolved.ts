@@ -30,7 +30,7 @@ export interface ResolvedExperiment {
 export interface GrafanaAnnotationsTarget {
   /** Base URL, no trailing slash. */
   readonly url: string;
-  /** Bearer token (a secret: in report.secrets when it came from ${env:…}). */
+  /** Bearer token (always a secret: in report.secrets). */
   readonly token?: string;
   readonly dashboardUID?: string;
   readonly tags: readonly string[];
