@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import { EXIT } from '../result/exit-codes.ts';
+import { parseMetricsAddress, type MetricsAddress } from '../metrics/metrics-server.ts';
 import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
 import { applyTargetOverrides } from '../runner/overrides.ts';
 import { decideColor } from '../format/color.ts';
@@ -30,6 +31,8 @@ Options:
   --kubeconfig PATH     use a cluster through this kubeconfig instead of the experiment's target
   --context NAME        kubeconfig context to use
   --journal PATH        journal of applied faults (default ${DEFAULT_JOURNAL})
+  --metrics [HOST:]PORT serve Rebound's own metrics (Prometheus text format) on loopback
+                        while it runs, at http://HOST:PORT/metrics (docs/prometheus.md)
   -h, --help            show this help
 
 Exit codes: 0 passed, 1 failed, 2 invalid input or usage, 3 aborted by a guardrail,
@@ -45,6 +48,7 @@ interface RunArgs {
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly journal: string;
+  readonly metrics?: MetricsAddress;
 }
 
 function parseRunArgs(argv: string[]): RunArgs | 'help' {
@@ -62,6 +66,7 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         journal: { type: 'string' },
+        metrics: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -73,7 +78,7 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'missing experiment file' : `expected one experiment file, got ${positionals.length}: ${positionals.join(' ')}`);
   }
-  for (const flag of ['out', 'toxiproxy-url', 'kubeconfig', 'context', 'journal'] as const) {
+  for (const flag of ['out', 'toxiproxy-url', 'kubeconfig', 'context', 'journal', 'metrics'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} needs a value`);
   }
   return {
@@ -85,6 +90,7 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
     kubeconfig: values.kubeconfig,
     context: values.context,
     journal: values.journal ?? DEFAULT_JOURNAL,
+    ...(values.metrics !== undefined ? { metrics: parseMetricsAddress(values.metrics) } : {}),
   };
 }
 
@@ -131,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   let reserved: string | undefined;
+  let metrics: import('../metrics/cli-metrics.ts').RunMetricsEndpoint | undefined;
   try {
     const { loadExperiment } = await import('../experiment/index.ts');
     const loaded = await loadExperiment(args.file, { env, cwd });
@@ -160,6 +167,11 @@ export async function main(argv: string[]): Promise<number> {
         return (process.stdout.write as (...args: unknown[]) => boolean)(chunk, ...rest);
       },
     } as unknown as NodeJS.WritableStream;
+    if (args.metrics) {
+      const { startRunMetrics } = await import('../metrics/cli-metrics.ts');
+      metrics = await startRunMetrics(args.metrics, experiment);
+      say(paint('dim', `metrics: ${metrics.url}`));
+    }
     const reporter = args.dryRun ? undefined : await buildReporter(experiment, env, color, stdout, live);
     const redact = await buildRedactor(experiment);
     const outcome = await runExperiment({
@@ -171,7 +183,8 @@ export async function main(argv: string[]): Promise<number> {
       yes: args.yes,
       env,
       reporter,
-      observer,
+      observer: metrics ? (await import('../metrics/run-metrics.ts')).combineObservers(observer, metrics.observer) : observer,
+      ...(metrics ? { scrapeTargets: metrics.scrapeTargets } : {}),
       redact,
     });
     clearProgress();
@@ -188,6 +201,8 @@ export async function main(argv: string[]): Promise<number> {
     // A run that stopped before any report leaves no empty report directory behind.
     if (reserved) await rmdir(reserved).catch(() => undefined);
     return reportFailure(error, errorLine);
+  } finally {
+    await metrics?.close();
   }
 }
 

@@ -1,6 +1,6 @@
 /** target: Kubernetes (local plane or kubeconfig), Toxiproxy (embedded or URL) and named endpoints. */
 import { manifestProblem } from './check-manifests.ts';
-import type { AddressRef, EndpointRef, KubernetesTarget, ProxySpec, ResolvedTarget, ToxiproxyTarget } from './resolved.ts';
+import type { AddressRef, EndpointRef, KubernetesTarget, PrometheusTarget, ProxySpec, ResolvedTarget, ToxiproxyTarget } from './resolved.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { isRecord, list, type ResolveContext } from './resolve-context.ts';
 import type { TargetSpec } from './spec.ts';
@@ -19,6 +19,10 @@ export function resolveTarget(ctx: ResolveContext, spec: TargetSpec | undefined)
   ctx.guard(() => {
     if (isRecord(target.toxiproxy)) toxiproxy = resolveToxiproxy(ctx, target.toxiproxy as NonNullable<TargetSpec['toxiproxy']>);
   });
+  let prometheus: PrometheusTarget | undefined;
+  ctx.guard(() => {
+    if (isRecord(target.prometheus)) prometheus = resolvePrometheus(ctx, target.prometheus as NonNullable<TargetSpec['prometheus']>);
+  });
   const endpoints: Record<string, EndpointRef> = {};
   ctx.guard(() => {
     if (!isRecord(target.endpoints)) return;
@@ -31,7 +35,7 @@ export function resolveTarget(ctx: ResolveContext, spec: TargetSpec | undefined)
       if (endpoint) endpoints[name] = endpoint;
     }
   });
-  return { ...(kubernetes ? { kubernetes } : {}), ...(toxiproxy ? { toxiproxy } : {}), endpoints };
+  return { ...(kubernetes ? { kubernetes } : {}), ...(toxiproxy ? { toxiproxy } : {}), ...(prometheus ? { prometheus } : {}), endpoints };
 }
 
 function resolveKubernetes(ctx: ResolveContext, spec: NonNullable<TargetSpec['kubernetes']>): KubernetesTarget {
@@ -78,6 +82,33 @@ function resolveToxiproxy(ctx: ResolveContext, spec: NonNullable<TargetSpec['tox
     return { mode: 'embedded', host: address.host, port: address.port, proxies };
   }
   return { mode: 'url', url: (spec.url ?? '').replace(/\/+$/, ''), proxies };
+}
+
+const DEFAULT_EMBEDDED_SCRAPE_MS = 1000;
+
+function resolvePrometheus(ctx: ResolveContext, spec: NonNullable<TargetSpec['prometheus']>): PrometheusTarget | undefined {
+  const base = ['target', 'prometheus'];
+  const scrapeIntervalMs = ctx.ms(spec.scrapeInterval);
+  if (scrapeIntervalMs !== undefined && scrapeIntervalMs < 100) ctx.error([...base, 'scrapeInterval'], 'scrapeInterval must be at least 100ms');
+  if (spec.embedded === true) {
+    for (const key of ['url', 'headers'] as const) {
+      if (spec[key] !== undefined) ctx.error([...base, key], `"${key}" cannot be used with "embedded: true" (use the embedded server or an existing one, not both)`, 'key');
+    }
+    return { mode: 'embedded', ...(spec.binary !== undefined ? { binary: ctx.path(spec.binary) } : {}), scrapeIntervalMs: scrapeIntervalMs ?? DEFAULT_EMBEDDED_SCRAPE_MS };
+  }
+  if (spec.binary !== undefined) ctx.error([...base, 'binary'], '"binary" is for the embedded server; it needs "embedded: true"', 'key');
+  if (spec.url === undefined) {
+    ctx.error(base, 'set "embedded: true" to run Prometheus locally, or "url" to use a running Prometheus', 'key');
+    return undefined;
+  }
+  const url = ctx.substituteEnv([...base, 'url'], spec.url).replace(/\/+$/, '');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(spec.headers ?? {})) {
+    headers[name] = ctx.substituteEnv([...base, 'headers', name], value);
+    // Credentials are secrets however they were written (env values already are).
+    if (/^(authorization|proxy-authorization|cookie|x-api-key)$/i.test(name) && headers[name] !== '') ctx.secrets.add(headers[name]!);
+  }
+  return { mode: 'url', url, headers, ...(scrapeIntervalMs !== undefined ? { scrapeIntervalMs } : {}) };
 }
 
 function resolveProxies(ctx: ResolveContext, specs: readonly NonNullable<NonNullable<TargetSpec['toxiproxy']>['proxies']>[number][]): ProxySpec[] {

@@ -2,6 +2,7 @@
 import type { ResolvedExperiment } from './resolved.ts';
 import { ResolveContext, isRecord } from './resolve-context.ts';
 import { resolveTarget } from './resolve-target.ts';
+import { resolveAnnotations } from './resolve-annotations.ts';
 import { resolveLoad } from './resolve-load.ts';
 import { resolvePhases } from './resolve-phases.ts';
 import { resolveChecks } from './resolve-checks.ts';
@@ -37,6 +38,7 @@ export function resolveExperiment(input: ResolveInput): { experiment: ResolvedEx
   const plannedMs = phases.reduce((sum, p) => sum + p.durationMs, 0);
   const checks = ctx.section([], () => resolveChecks(ctx, spec.checks as readonly CheckEntrySpec[] | undefined, phases, target, load?.servedByHeader));
   const guardrails = ctx.section({ maxPodsKilled: 1, maxRunMs: plannedMs }, () => resolveGuardrails(ctx, spec.guardrails, plannedMs));
+  const annotations = ctx.section(undefined, () => resolveAnnotations(ctx, spec.annotations));
   const report = ctx.section({ formats: [], redactHeaders: [], secrets: [] }, () => resolveReport(ctx, spec.report));
   // A load section too malformed to resolve has schema issues, so this experiment is never returned.
   if (!load) return { experiment: undefined, issues: ctx.issues };
@@ -56,6 +58,7 @@ export function resolveExperiment(input: ResolveInput): { experiment: ResolvedEx
     guardrails,
     report,
     bucketMs,
+    ...(annotations ? { annotations } : {}),
   };
   return { experiment, issues: ctx.issues };
 }

@@ -23,6 +23,17 @@ export interface ResolvedExperiment {
   readonly report: ResolvedReportSettings;
   /** Timeline bucket width (default 100 ms). */
   readonly bucketMs: number;
+  /** Where the run marks its phases and faults while it goes (src/metrics/grafana-annotations.ts). */
+  readonly annotations?: { readonly grafana?: GrafanaAnnotationsTarget };
+}
+
+export interface GrafanaAnnotationsTarget {
+  /** Base URL, no trailing slash. */
+  readonly url: string;
+  /** Bearer token (always a secret: in report.secrets). */
+  readonly token?: string;
+  readonly dashboardUID?: string;
+  readonly tags: readonly string[];
 }
 
 // ---------- target ----------
@@ -30,6 +41,7 @@ export interface ResolvedExperiment {
 export interface ResolvedTarget {
   readonly kubernetes?: KubernetesTarget;
   readonly toxiproxy?: ToxiproxyTarget;
+  readonly prometheus?: PrometheusTarget;
   /** Named endpoints that request URLs refer to as {{endpoints.NAME}}. */
   readonly endpoints: Readonly<Record<string, EndpointRef>>;
 }
@@ -55,6 +67,12 @@ export type KubernetesTarget =
 export type ToxiproxyTarget =
   | { readonly mode: 'embedded'; readonly host: string; readonly port: number; readonly proxies: readonly ProxySpec[] }
   | { readonly mode: 'url'; readonly url: string; readonly proxies: readonly ProxySpec[] };
+
+export type PrometheusTarget =
+  /** A running Prometheus; headers may hold secrets (they are in report.secrets). */
+  | { readonly mode: 'url'; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly scrapeIntervalMs?: number }
+  /** The prometheus binary started on loopback by the run (src/prometheus/server.ts). */
+  | { readonly mode: 'embedded'; readonly binary?: string; readonly scrapeIntervalMs: number };
 
 export interface ProxySpec {
   readonly name: string;

@@ -69,10 +69,22 @@ const ToxiproxyTargetSpec = Type.Object(
   { ...strict, description: 'The Toxiproxy to inject network faults through.' },
 );
 
+const PrometheusTargetSpec = Type.Object(
+  {
+    url: Type.Optional(Type.String({ pattern: '^https?://', patternErrorMessage: 'an http(s):// URL', description: 'URL of a running Prometheus (not with embedded).' })),
+    headers: Type.Optional(StringMap('HTTP headers sent with every API call (values may use ${env:NAME}; such values are secrets). Only with url.')),
+    embedded: Type.Optional(Type.Boolean({ description: 'Start the prometheus binary on loopback, scraping the local plane\'s annotated pods, the mesh and Rebound itself (not with url).' })),
+    binary: Type.Optional(NonEmpty('The prometheus binary for embedded (default: looked up on PATH).')),
+    scrapeInterval: Type.Optional(Duration("Scrape interval: the embedded server's (default 1s); with url, the server's (default: read from its configuration).")),
+  },
+  { ...strict, description: 'The Prometheus that prometheus checks query.' },
+);
+
 const Target = Type.Object(
   {
     kubernetes: Type.Optional(KubernetesTargetSpec),
     toxiproxy: Type.Optional(ToxiproxyTargetSpec),
+    prometheus: Type.Optional(PrometheusTargetSpec),
     endpoints: Type.Optional(
       Type.Record(
         Type.String(),
@@ -196,6 +208,23 @@ const Report = Type.Object(
   strict,
 );
 
+const Annotations = Type.Object(
+  {
+    grafana: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https?://', patternErrorMessage: 'an http(s):// URL', description: 'Grafana base URL (may use ${env:NAME}).' }),
+          token: Type.Optional(NonEmpty('A Grafana service-account token, sent as a Bearer token; use ${env:NAME} (a secret, redacted everywhere).')),
+          dashboardUID: Type.Optional(NonEmpty('Put the annotations on this dashboard (default: organization-wide annotations, shown by tag).')),
+          tags: Type.Optional(Type.Array(NonEmpty('tag'), { description: 'Extra tags on every annotation (rebound and experiment:<name> are always there).' })),
+        },
+        { ...strict, description: 'Each phase and each fault (applied → reverted) becomes a region annotation in Grafana.' },
+      ),
+    ),
+  },
+  { ...strict, description: 'Where the run marks its phases and faults while it goes.' },
+);
+
 const experimentSchemaOf = (faults: readonly AnyFaultKind[], checks: readonly AnyCheckKind[]) =>
   Type.Object(
     {
@@ -208,6 +237,7 @@ const experimentSchemaOf = (faults: readonly AnyFaultKind[], checks: readonly An
       checks: Type.Optional(Type.Array(checkSchema(checks))),
       guardrails: Type.Optional(Guardrails),
       report: Type.Optional(Report),
+      annotations: Type.Optional(Annotations),
       bucket: Type.Optional(Duration('Timeline bucket width (default 100ms); phase durations must be multiples of it.')),
     },
     { ...strict, $id: SCHEMA_ID, title: 'Rebound experiment', description: 'A chaos experiment: target, load, phases with faults, checks.' },

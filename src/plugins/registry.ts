@@ -6,7 +6,9 @@
 import type { AnyCheckKind } from '../checks/check-kind.ts';
 import { failureRatioCheck } from '../checks/failure-ratio.ts';
 import { latencyCheck } from '../checks/latency.ts';
+import { meshFailureRatioCheck, meshSuccessRatioCheck } from '../checks/mesh-ratio.ts';
 import { podsReadyCheck } from '../checks/pods-ready.ts';
+import { prometheusCheck } from '../checks/prometheus.ts';
 import { successRatioCheck } from '../checks/success-ratio.ts';
 import { timeToFailoverCheck } from '../checks/time-to-failover.ts';
 import { timeToRecoverCheck } from '../checks/time-to-recover.ts';
@@ -26,6 +28,9 @@ export const BUILTIN_CHECK_KINDS: readonly AnyCheckKind[] = [
   latencyCheck,
   podsReadyCheck,
   trafficSplitCheck,
+  prometheusCheck,
+  meshSuccessRatioCheck,
+  meshFailureRatioCheck,
 ];
 
 const faults = new Map<string, AnyFaultKind>(BUILTIN_FAULT_KINDS.map((kind) => [kind.key, kind]));

@@ -42,6 +42,8 @@ export interface ClusterReady {
   readonly role: 'cluster';
   readonly url: string;
   readonly kubeconfigPath: string;
+  /** Istio-shaped metrics of the local mesh (Prometheus text format). */
+  readonly meshMetricsUrl: string;
   readonly services: readonly { namespace: string; name: string; port: number; host: string; localPort: number }[];
 }
 
@@ -94,7 +96,7 @@ function main(): void {
         ...(request.readyTimeoutMs ? { readyTimeoutMs: request.readyTimeoutMs } : {}),
       });
       close = () => plane.close();
-      await reply({ type: 'ready', role: 'cluster', url: plane.url, kubeconfigPath: plane.kubeconfigPath, services: plane.services });
+      await reply({ type: 'ready', role: 'cluster', url: plane.url, kubeconfigPath: plane.kubeconfigPath, meshMetricsUrl: plane.meshMetricsUrl, services: plane.services });
     }
   };
 

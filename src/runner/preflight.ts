@@ -24,6 +24,8 @@ export interface FaultPlan {
 export interface RunPlan {
   readonly experiment: string;
   readonly toxiproxy?: { readonly url: string; readonly version: string; readonly embedded: boolean };
+  /** target.prometheus as opened; `scrapes`: what the embedded server scrapes. */
+  readonly prometheus?: { readonly url: string; readonly version: string; readonly embedded: boolean; readonly scrapeIntervalMs: number; readonly scrapes: readonly string[] };
   readonly kubernetes?: { readonly context: string; readonly server: string; readonly version: string; readonly namespace: string; readonly local: boolean };
   readonly endpoints: Readonly<Record<string, string>>;
   /** How each endpoint and proxy upstream resolved. */
@@ -84,6 +86,17 @@ export async function preflight(experiment: ResolvedExperiment, target: OpenTarg
   return {
     experiment: experiment.name,
     ...(target.toxiproxy ? { toxiproxy: { url: target.toxiproxy.url, version: target.toxiproxy.version, embedded: target.toxiproxy.embedded } } : {}),
+    ...(target.prometheus
+      ? {
+          prometheus: {
+            url: target.prometheus.url,
+            version: target.prometheus.version,
+            embedded: target.prometheus.embedded,
+            scrapeIntervalMs: target.prometheus.scrapeIntervalMs,
+            scrapes: target.prometheus.scrapes,
+          },
+        }
+      : {}),
     ...(target.kube
       ? {
           kubernetes: {
@@ -130,6 +143,11 @@ export function formatPlan(plan: RunPlan): string {
   if (plan.kubernetes) {
     const k = plan.kubernetes;
     lines.push(`  Kubernetes ${k.server} context ${k.context}${k.local ? ' (local control plane)' : ''}, version ${k.version}, namespace ${k.namespace}`);
+  }
+  if (plan.prometheus) {
+    const p = plan.prometheus;
+    lines.push(`  Prometheus ${p.url} (${p.embedded ? 'embedded' : 'external'}, version ${p.version}, scrape interval ${p.scrapeIntervalMs} ms)`);
+    for (const scrape of p.scrapes) lines.push(`    scrapes ${scrape}`);
   }
   for (const proxy of plan.proxiesToCreate ?? []) lines.push(`  would create proxy ${proxy}`);
   for (const [name, url] of Object.entries(plan.endpoints)) lines.push(`  endpoint ${name} → ${url}${plan.endpointsNotProbed?.includes(name) ? ' (not probed: its proxy is created at run time)' : ''}`);

@@ -8,6 +8,7 @@
 import { RunState, type RunExperimentOptions, type RunOutcome } from './run-state.ts';
 import {
   buildRunResult,
+  connectAnnotations,
   drainLoad,
   evaluateRunChecks,
   exitCodeOf,
@@ -33,6 +34,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunO
     await run.step('sweep journal', sweepEarlierRun);
     await run.step('open target', openRunTarget);
     await run.step('preflight', runPreflight);
+    await run.step('connect annotations', connectAnnotations);
     const underLoad = run.teardowns.mark();
     try {
       await run.step('watch pods', watchPods);

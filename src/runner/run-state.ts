@@ -46,6 +46,8 @@ export interface RunObserver {
   onNote?(line: string): void;
   /** Each step as it starts and ends, and each teardown as it runs. */
   onStep?(event: StepEvent): void;
+  /** Each request as the load driver reports it (e.g. `--metrics`), with the phase it falls in. */
+  onSample?(sample: import('../load/sample.ts').Sample, phase: string | undefined): void;
 }
 
 export interface RunExperimentOptions {
@@ -62,6 +64,8 @@ export interface RunExperimentOptions {
   readonly observer?: RunObserver;
   /** Applied to every live event, note and the Result before any reporter or observer sees them. */
   readonly redact?: <T>(value: T) => T;
+  /** What an embedded Prometheus scrapes besides the local plane's pods (e.g. the `--metrics` endpoint). */
+  readonly scrapeTargets?: readonly import('../prometheus/config.ts').ScrapeTarget[];
   /** Default: by experiment.load.driver. */
   readonly loadDriver?: LoadDriver;
   /** Default: the process. false = do not listen (tests). */

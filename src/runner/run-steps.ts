@@ -3,7 +3,7 @@
  * the run's stack BEFORE it sets anything up.
  */
 import { decideVerdict, evaluateChecks } from '../checks/index.ts';
-import { InfraError, ReboundError } from '../errors.ts';
+import { InfraError, PreflightError, ReboundError } from '../errors.ts';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
 import { faultKindOf } from '../plugins/registry.ts';
@@ -68,6 +68,7 @@ export async function openRunTarget(run: RunState): Promise<void> {
     env: run.options.env,
     signal: run.controller.signal,
     abortWith: run.abortWith,
+    ...(run.options.scrapeTargets ? { scrapeTargets: run.options.scrapeTargets } : {}),
     onInfrastructure: (info) => journal.setInfrastructure(info),
     onProcess: async (record) => {
       run.hostGroups.add(record.pgid);
@@ -109,6 +110,23 @@ export async function runPreflight(run: RunState): Promise<void> {
   run.driver = run.options.loadDriver ?? (await defaultDriver(run.experiment));
   await run.driver.preflight?.(run.experiment.load);
   throwIfInterrupted(run);
+}
+
+/** annotations.grafana: checked before load (exit 4 when Grafana does not answer), then fed the run's events; flushed at the end. */
+export async function connectAnnotations(run: RunState): Promise<void> {
+  const grafana = run.experiment.annotations?.grafana;
+  if (!grafana) return;
+  const { GrafanaAnnotator } = await import('../metrics/grafana-annotations.ts');
+  const annotator = new GrafanaAnnotator(grafana, run.experiment.name, (text) => run.redact(text));
+  let unsubscribe = () => {};
+  run.teardowns.defer('flush annotations', async () => {
+    unsubscribe();
+    await annotator.flush();
+    for (const error of annotator.errors) run.note(`grafana annotations: ${error}`);
+  });
+  const problem = await annotator.preflight(run.controller.signal);
+  if (problem) throw new PreflightError(problem, 'check annotations.grafana (url, token)');
+  unsubscribe = run.events.subscribe(annotator.observe);
 }
 
 function bindFaults(run: RunState, target: OpenTarget): AppliedFaults {
@@ -165,6 +183,7 @@ export async function startLoad(run: RunState): Promise<void> {
   const onSample = (sample: Parameters<typeof timeline.record>[0]) => {
     run.sendLag.record(sample);
     timeline.record(sample);
+    run.observer.onSample?.(sample, events.currentPhase);
   };
   run.loadPromise = driver.run(load, { now: run.now, onSample, signal: run.controller.signal, durationMs: plannedMs, drainMs }).then(
     (summary) => void (run.loadSummary = summary),
@@ -338,7 +357,10 @@ export function planText(run: RunState): string {
 /** The dry run: the target opened without changing it, preflight, and nothing else. */
 export async function planOnly(run: RunState): Promise<void> {
   run.teardowns.defer('close target', () => closeTarget(run));
-  run.target = await interruptible(run, openTarget(run.experiment, { yes: run.options.yes, dryRun: true, env: run.options.env, signal: run.controller.signal, abortWith: run.abortWith }));
+  run.target = await interruptible(
+    run,
+    openTarget(run.experiment, { yes: run.options.yes, dryRun: true, env: run.options.env, signal: run.controller.signal, abortWith: run.abortWith, ...(run.options.scrapeTargets ? { scrapeTargets: run.options.scrapeTargets } : {}) }),
+  );
   await runPreflight(run);
 }
 

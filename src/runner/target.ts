@@ -6,6 +6,8 @@
 import type { AddressRef, EndpointRef, ResolvedExperiment } from '../experiment/resolved.ts';
 import { InfraError, PreflightError } from '../errors.ts';
 import type { KubeAccess } from '../faults/kube.ts';
+import type { ScrapeTarget } from '../prometheus/config.ts';
+import type { PrometheusConnection } from '../prometheus/open.ts';
 import { ToxiproxyClient } from '../faults/toxiproxy-client.ts';
 import { resolveEndpointRef, resolveUpstreamRef, type ServiceResolver } from './addresses.ts';
 import type { DelayStats } from './harness-check.ts';
@@ -35,11 +37,15 @@ export interface KubeConnection {
   readonly version: string;
   /** The local control plane's API URL when this run started it. */
   readonly localPlaneUrl?: string;
+  /** The local plane's mesh metrics endpoint (Istio's istio_requests_total, …), when it exposes one. */
+  readonly meshMetricsUrl?: string;
 }
 
 export interface OpenTarget {
   readonly toxiproxy?: ToxiproxyConnection;
   readonly kube?: KubeConnection;
+  /** target.prometheus: what prometheus checks query (src/prometheus/). */
+  readonly prometheus?: PrometheusConnection;
   /** Endpoint name → base URL. */
   readonly endpoints: Readonly<Record<string, string>>;
   /** How each endpoint and proxy upstream resolved (printed by --dry-run). */
@@ -79,6 +85,8 @@ export interface OpenTargetOptions {
    * starts anything (journal it: a sweep kills it after a crash).
    */
   readonly onProcess?: (record: JournalProcess) => Promise<void>;
+  /** What an embedded Prometheus scrapes besides the local plane's pods (e.g. Rebound's --metrics endpoint). */
+  readonly scrapeTargets?: readonly ScrapeTarget[];
   /** Told before a proxy is created on an external Toxiproxy (and again with its real listen address). */
   readonly onProxyCreating?: (record: JournalProxy) => Promise<void>;
   /** Told once a proxy this run created on an external Toxiproxy was removed again. */
@@ -125,12 +133,35 @@ export async function openTarget(experiment: ResolvedExperiment, options: OpenTa
       endpoints[name] = resolved.address;
       references.push({ field: `target.endpoints.${name}`, ref: describeRef(ref), ...resolved });
     }
-    return { toxiproxy, kube, endpoints, references, close, infrastructureStats };
+    const prometheus = await openPrometheusTarget(experiment, kube, options, closers);
+    return { toxiproxy, kube, ...(prometheus ? { prometheus } : {}), endpoints, references, close, infrastructureStats };
   } catch (error) {
     await embedded?.catch(() => undefined);
     await close().catch(() => undefined);
     throw error;
   }
+}
+
+async function openPrometheusTarget(
+  experiment: ResolvedExperiment,
+  kube: KubeConnection | undefined,
+  options: OpenTargetOptions,
+  closers: (() => Promise<void>)[],
+): Promise<PrometheusConnection | undefined> {
+  const target = experiment.target.prometheus;
+  if (!target) return undefined;
+  const { openPrometheus } = await import('../prometheus/open.ts');
+  const { meshScrapeTarget } = await import('../prometheus/targets.ts');
+  const mesh = meshScrapeTarget(kube?.meshMetricsUrl);
+  const opened = await openPrometheus(target, {
+    ...(kube?.localPlaneUrl ? { localPlane: { access: kube.access, namespace: kube.namespace } } : {}),
+    scrapeTargets: [...(options.scrapeTargets ?? []), ...(mesh ? [mesh] : [])],
+    ...(options.onProcess ? { onSpawn: options.onProcess } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  closers.push(opened.close);
+  return opened.connection;
 }
 
 async function startEmbeddedToxiproxy(target: { host: string; port: number }, options: OpenTargetOptions): Promise<InfraProcess> {
@@ -169,7 +200,7 @@ async function openKubernetes(
     const access = loadKubeAccess({ kubeconfig: plane.kubeconfigPath, yes: true, env: options.env, ...(options.abortWith ? { abortWith: options.abortWith } : {}) });
     const version = await kubernetesVersion(access);
     return {
-      kube: { access, namespace: target.namespace, version, localPlaneUrl: plane.url },
+      kube: { access, namespace: target.namespace, version, localPlaneUrl: plane.url, meshMetricsUrl: plane.meshMetricsUrl },
       services: {
         mode: 'local',
         namespace: target.namespace,
