@@ -14,7 +14,7 @@ export interface KubeDoc {
   data?: Record<string, string>;
 }
 
-export function readManifests(flavour: 'local' | 'cluster'): KubeDoc[] {
+export function readManifests(flavour: 'local' | 'cluster' | 'mesh'): KubeDoc[] {
   const dir = path.join(shopDir, 'manifests', flavour);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
