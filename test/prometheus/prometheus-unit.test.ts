@@ -140,7 +140,7 @@ checks:
 
     it('url headers take ${env:…} values, which become secrets; the service FQDN comes from the namespace', () => {
       const experiment = parseExperiment(
-        yaml('kubernetes: { local: . , namespace: shop }, prometheus: { url: "http://127.0.0.1:9090", headers: { Authorization: "Bearer ${env:TOKEN}" } },', `meshFailureRatio: { service: payments, phase: outage, max: 0.01 }`),
+        yaml('kubernetes: { local: fixtures/shop/manifests/local, namespace: shop }, prometheus: { url: "http://127.0.0.1:9090", headers: { Authorization: "Bearer ${env:TOKEN}" } },', `meshFailureRatio: { service: payments, phase: outage, max: 0.01 }`),
         'v.yaml',
         { env: { TOKEN: 's3cret' }, cwd: process.cwd() },
       );
