@@ -8,6 +8,7 @@
  * binary, the timeout and the last lines it wrote to stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { lastOutput, waitForChildExit } from '../util/child-exit.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -196,19 +197,11 @@ export class EmbeddedPrometheus {
   }
 
   private tail(): string {
-    const lines = this.stderrTail.filter((line) => line.trim() !== '').slice(-8);
-    return lines.length > 0 ? `; its last output:\n${lines.map((line) => `  ${line}`).join('\n')}` : '';
+    return lastOutput(this.stderrTail, 8);
   }
 
   private waitForExit(timeoutMs: number): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return this.exited ? Promise.resolve() : waitForChildExit(this.child, timeoutMs);
   }
 }
 

@@ -8,6 +8,7 @@
  * names the role, the timeout and the last lines the child wrote to stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { lastOutput, waitForChildExit } from '../util/child-exit.ts';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InfraError, UsageError } from '../errors.ts';
@@ -176,8 +177,7 @@ export class InfraProcess<R extends ToxiproxyReady | ClusterReady = ToxiproxyRea
   }
 
   private tail(): string {
-    const lines = this.stderrTail.filter((line) => line.trim() !== '');
-    return lines.length > 0 ? `; its last output:\n${lines.map((line) => `  ${line}`).join('\n')}` : '';
+    return lastOutput(this.stderrTail);
   }
 
   private send(message: InfraRequest): void {
@@ -218,14 +218,7 @@ export class InfraProcess<R extends ToxiproxyReady | ClusterReady = ToxiproxyRea
   }
 
   private waitForExit(timeoutMs: number): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return this.exited ? Promise.resolve() : waitForChildExit(this.child, timeoutMs);
   }
 }
 
