@@ -86,7 +86,7 @@ export interface FaultInjector<F extends FaultBase = FaultBase, R extends Revert
 
 export type SweepOutcome = 'reverted' | 'already-reverted' | 'not-revertible' | 'gone-with-run';
 
-/** The error a fault kind throws when the target lacks what it needs (exit 2, before anything starts). */
+/** One kind of fault, everything about it in one module (registered in src/plugins/registry.ts). */
 export interface FaultKind<Spec = never, F extends FaultBase = FaultBase, R extends RevertRecord = RevertRecord> {
   /** The key under `phases[].faults[]` in YAML, e.g. `toxiproxy`. */
   readonly key: string;
