@@ -6,6 +6,7 @@ import { REPORT_PERCENT, formatCount, formatFailures } from '../format.ts';
 import { downsampleBuckets, groupServedBy, instanceGroup, MAX_CHART_POINTS } from './chart-data.ts';
 import { type CheckField, ratioLimits, checkFields, expectedHeadline, failureHeadline, formatCheckRecord, type HeadlinePart, observedHeadline, splitHeadline } from '../check-summary.ts';
 import { type ChartModel, latencyChart, servedByChart, timelineChart } from './charts.ts';
+import { queryChecks, type QueryCheckView } from './query-checks.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
 export const MAX_EVENT_ROWS = 2000;
@@ -26,6 +27,8 @@ export interface ReportView {
   };
   readonly facts: readonly { readonly label: string; readonly value: string }[];
   readonly checkSummary: string;
+  /** Checks that queried Prometheus: query, window, series, and Rebound's own ratio beside it. */
+  readonly queryChecks: readonly QueryCheckView[];
   /** One line per failed strict check: name, observed vs expected (empty when none failed). */
   readonly failedStrict: readonly string[];
   readonly checks: readonly {
@@ -146,6 +149,7 @@ export function buildReportView(result: Result): ReportView {
     reboundVersion: result.rebound.version,
     verdict: result.verdict,
     verdictReason: result.verdictReason,
+    queryChecks: queryChecks(result),
     ...(result.error ? { error: result.error } : {}),
     interrupted: result.interrupted,
     experiment: {
