@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,24 @@ describe('reporters: JUnit XML', () => {
     const passed = renderJunit(makeResult());
     expect(passed).to.match(/failures="0" errors="0" skipped="1"/);
     expect(passed).not.to.include('<testcase name="run"');
+  });
+
+  it('an inconclusive or interrupted run is never green: a `run` testcase in error says why; every testcase carries its observed values and real time', async function () {
+    const passed = makeResult();
+    const inconclusive = renderJunit({ ...passed, verdict: 'inconclusive', verdictReason: 'harness overloaded: load driver send lag p99 900 ms > 100 ms' });
+    expect(testcase(inconclusive, 'run')).to.include('<error message="inconclusive: harness overloaded: load driver send lag p99 900 ms &gt; 100 ms" type="inconclusive">');
+    expect(inconclusive).to.match(/<testsuite name="payments-primary-down" tests="8" failures="0" errors="1"/);
+    const interrupted = renderJunit({ ...passed, interrupted: true, verdictReason: 'interrupted by SIGINT' });
+    expect(testcase(interrupted, 'run')).to.include('type="interrupted"');
+    // A passing check: its observed values, and the length of the window it judged as its time.
+    const check = passed.checks.find((c) => c.verdict === 'passed' && c.markers?.fromMs !== undefined && c.markers?.toMs !== undefined)!;
+    const ok = testcase(renderJunit(passed), check.name);
+    expect(ok).to.include(`time="${((check.markers!.toMs! - check.markers!.fromMs!) / 1000).toFixed(3)}"`);
+    expect(ok).to.match(/<system-out>check: [^\n]*\nverdict: passed\nobserved: /);
+    if (process.env.CI || existsSync('/usr/bin/xmllint')) {
+      const outcome = await xmllint(inconclusive);
+      expect(outcome.status, outcome.stderr).to.equal(0);
+    }
   });
 
   it('escapes XML and replaces characters XML 1.0 cannot carry', () => {

@@ -6,8 +6,11 @@
  *   inconclusive check   → <skipped message>
  *   advisory failure     → a passing testcase with a <system-out> note (advisory checks never
  *                          fail a run; the note keeps them visible in CI)
- * A run that ended in `error` or `aborted` gets one more testcase, `run`, carrying the harness
- * error or the guardrail as <error>/<failure>, so CI shows why even when every check passed.
+ *   every testcase       → the observed and expected values in <system-out>, and as its time
+ *                          the length of the window the check judged
+ * A run that did not pass on its checks alone — `error`, `aborted`, `inconclusive` (the harness
+ * could not measure reliably, or too few samples), interrupted — gets one more testcase, `run`,
+ * carrying why as <error>/<failure>, so a CI test view never shows green for a job that failed.
  */
 import type { CheckResult, Result } from '../../result/result.ts';
 import { formatInterval } from '../../format/percent.ts';
@@ -18,6 +21,8 @@ import { xmlAttribute, xmlText } from './xml-escape.ts';
 interface Case {
   readonly name: string;
   readonly classname: string;
+  /** Seconds, as JUnit counts them. */
+  readonly time: string;
   readonly outcome?: { readonly tag: 'failure' | 'error' | 'skipped'; readonly message: string; readonly type?: string; readonly body?: string };
   readonly systemOut?: string;
 }
@@ -39,8 +44,14 @@ function details(check: CheckResult): string {
   return lines.join('\n');
 }
 
+/** The length of the window a check judged (its markers), 0 when it names none. */
+function windowSeconds(check: CheckResult): string {
+  const { fromMs, toMs } = (check.markers ?? {}) as { fromMs?: number; toMs?: number };
+  return seconds(fromMs !== undefined && toMs !== undefined ? toMs - fromMs : 0);
+}
+
 function caseFor(check: CheckResult, classname: string): Case {
-  const base = { name: check.name, classname };
+  const base = { name: check.name, classname, time: windowSeconds(check), systemOut: details(check) };
   if (check.verdict === 'inconclusive') return { ...base, outcome: { tag: 'skipped', message: `inconclusive: ${check.reason}` } };
   if (!check.strict) {
     if (check.verdict === 'passed') return base;
@@ -52,18 +63,22 @@ function caseFor(check: CheckResult, classname: string): Case {
 }
 
 function runCase(result: Result, classname: string): Case | undefined {
+  const base = { name: 'run', classname, time: seconds(result.durationMs) };
   if (result.verdict === 'error') {
     const message = result.error?.message ?? result.verdictReason;
-    return { name: 'run', classname, outcome: { tag: 'error', message, type: result.error?.kind ?? 'error', body: `${result.verdictReason}\n${message}` } };
+    return { ...base, outcome: { tag: 'error', message, type: result.error?.kind ?? 'error', body: `${result.verdictReason}\n${message}` } };
   }
-  if (result.verdict === 'aborted') {
-    return { name: 'run', classname, outcome: { tag: 'failure', message: result.verdictReason, type: 'aborted' } };
+  if (result.verdict === 'aborted') return { ...base, outcome: { tag: 'failure', message: result.verdictReason, type: 'aborted' } };
+  if (result.interrupted) return { ...base, outcome: { tag: 'error', message: `interrupted: ${result.verdictReason}`, type: 'interrupted' } };
+  if (result.verdict === 'inconclusive') {
+    const harness = result.harness && !result.harness.healthy ? `\n${result.harness.warnings.join('\n')}` : '';
+    return { ...base, outcome: { tag: 'error', message: `inconclusive: ${result.verdictReason}`, type: 'inconclusive', body: `${result.verdictReason}${harness}` } };
   }
   return undefined;
 }
 
-function renderCase(c: Case, time: string): string {
-  const open = `    <testcase name="${xmlAttribute(c.name)}" classname="${xmlAttribute(c.classname)}" time="${time}"`;
+function renderCase(c: Case): string {
+  const open = `    <testcase name="${xmlAttribute(c.name)}" classname="${xmlAttribute(c.classname)}" time="${c.time}"`;
   const children: string[] = [];
   if (c.outcome) {
     const type = c.outcome.type !== undefined ? ` type="${xmlAttribute(c.outcome.type)}"` : '';
@@ -107,7 +122,7 @@ export function renderJunit(result: Result): string {
     '    <properties>',
     ...properties.map(([name, value]) => `      <property name="${xmlAttribute(name)}" value="${xmlAttribute(value)}"/>`),
     '    </properties>',
-    ...cases.map((c) => renderCase(c, '0')),
+    ...cases.map(renderCase),
     `    <system-out>${xmlText(`${result.verdict.toUpperCase()}: ${result.verdictReason}`)}</system-out>`,
     '  </testsuite>',
     '</testsuites>',
