@@ -19,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../src/util/seeded-random.ts';
 import { journalState, listeningPorts, portsLeft, SOAK_MARKER, soakProcesses, toxiproxyLeft, type JournalState, type ToxiproxyLeft } from './soak/leaks.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -75,17 +76,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/** mulberry32: the trials are reproducible from --seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -263,7 +253,7 @@ async function main(): Promise<number> {
   const portsBefore = new Set((await listeningPorts()).map((p) => p.port));
   const toxiproxy = await startToxiproxy(env);
   const ctx: Context = { options, env, token, toxiproxyUrl: toxiproxy.url, toxiproxyPid: toxiproxy.child.pid!, journal: join(work, 'journal.json'), outDir: join(work, 'out'), portsBefore: new Set([...portsBefore, Number(new URL(toxiproxy.url).port)]) };
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const results: TrialResult[] = [];
   let finalRun: string | undefined;
   let finalPassed: boolean | undefined;

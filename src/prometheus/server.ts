@@ -8,7 +8,7 @@
  * binary, the timeout and the last lines it wrote to stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lastOutput, waitForChildExit } from '../util/child-exit.ts';
+import { collectStderrTail, lastOutput, waitForChildExit } from '../util/child-exit.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -108,16 +108,7 @@ export class EmbeddedPrometheus {
     const startTime = processStartTime(child.pid);
     const record: JournalProcess = { role: ROLE, pid: child.pid, pgid: child.pid, ...(startTime !== undefined ? { startTime } : {}) };
     const tail: string[] = [];
-    let partial = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        tail.push(line);
-        if (tail.length > STDERR_LINES) tail.shift();
-      }
-    });
+    collectStderrTail(child, tail, STDERR_LINES);
     const server = new EmbeddedPrometheus(child, record, `http://127.0.0.1:${port}`, dir, podsFile, tail);
     try {
       await options.onSpawn?.(record);

@@ -8,7 +8,7 @@
  * names the role, the timeout and the last lines the child wrote to stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lastOutput, waitForChildExit } from '../util/child-exit.ts';
+import { collectStderrTail, lastOutput, waitForChildExit } from '../util/child-exit.ts';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InfraError, UsageError } from '../errors.ts';
@@ -63,16 +63,7 @@ export class InfraProcess<R extends ToxiproxyReady | ClusterReady = ToxiproxyRea
       this.exited = true;
       this.dispatch({ type: 'exit', code, signal });
     });
-    let partial = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        this.stderrTail.push(line);
-        if (this.stderrTail.length > STDERR_LINES) this.stderrTail.shift();
-      }
-    });
+    collectStderrTail(child, this.stderrTail, STDERR_LINES);
   }
 
   /** The ready payload (URL, kubeconfig, Services) once the child has started what it hosts. */

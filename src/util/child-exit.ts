@@ -18,3 +18,17 @@ export function lastOutput(lines: readonly string[], count = lines.length): stri
   const shown = lines.filter((line) => line.trim() !== '').slice(-count);
   return shown.length > 0 ? `; its last output:\n${shown.map((line) => `  ${line}`).join('\n')}` : '';
 }
+
+/** Keeps the last `max` lines a child writes to stderr in `lines` (for error messages). */
+export function collectStderrTail(child: ChildProcess, lines: string[], max: number): void {
+  let partial = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    const complete = (partial + chunk).split('\n');
+    partial = complete.pop() ?? '';
+    for (const line of complete) {
+      lines.push(line);
+      if (lines.length > max) lines.shift();
+    }
+  });
+}
