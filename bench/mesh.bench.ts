@@ -12,7 +12,6 @@
  * nothing is asserted. Goal: the mesh listener costs at most 2× the plain one's CPU per request.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
@@ -20,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { cpuMs, percentile } from './measure.ts';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -165,15 +165,7 @@ function startPlane(): Promise<{ pid: number; ports: Record<'direct' | 'plain' |
 }
 
 /** CPU time (user + system) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** One keep-alive connection per target, one request at a time: round trips in µs, blocks alternating. */
 async function sequentialLatencies(ports: Record<string, number>): Promise<Record<string, number[]>> {

@@ -10,11 +10,11 @@
  * to compare with a real Toxiproxy 2.12 measured the same way (0.63–0.67×, +~95 µs p50).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { cpuMs, percentile } from './measure.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startToxiproxy, type ToxiproxyServer } from '../src/toxiproxy/index.ts';
 
@@ -76,10 +76,6 @@ function spawnAndRead(args: string[], pattern: RegExp): Promise<{ value: string;
 }
 
 /** CPU time (user + system) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function load(url: string, seconds: number): Promise<AutocannonResult> {
   return autocannon({ url, connections: CONNECTIONS, duration: seconds });
@@ -134,10 +130,6 @@ async function sequentialLatencies(ports: Record<string, number>): Promise<Recor
   return result;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function main(): Promise<void> {
   const upstream = await spawnAndRead(['-e', UPSTREAM_SOURCE], /PORT (\d+)/);

@@ -5,6 +5,7 @@
  * variables produce, and the embedded server journaled while it runs and gone afterwards.
  */
 import { expect } from 'chai';
+import { alive } from '../helpers/process.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,15 +19,6 @@ import { fakeLoadDriver } from '../helpers/fake-load-driver.ts';
 import { FixtureMetrics, requirePrometheus } from './fixture-metrics.ts';
 
 const OUTAGE_RATES = { '200|-': 10, '503|-': 5, '503|FI': 5, '200|DI': 2 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('prometheus check kind (real prometheus binary)', function () {
   this.timeout(60_000);
@@ -204,18 +196,21 @@ report: { formats: [json] }
     expect(alive(journaledPid!)).to.equal(false);
   });
 
-  it('--dry-run lists the Prometheus, its version and what it scrapes, and leaves it stopped', async () => {
-    const yaml = `apiVersion: rebound.dev/v1
+  /** One phase `outage` against the fixture, one `up ≥ 1` check, on the embedded Prometheus. */
+  const upExperiment = (name: string, duration: string) => `apiVersion: rebound.dev/v1
 kind: Experiment
-metadata: { name: prom-plan }
+metadata: { name: ${name} }
 target:
   prometheus: { embedded: true, scrapeInterval: 250ms }
   endpoints: { app: http://${address} }
 load: { rate: 10/s, requests: [ { url: "{{endpoints.app}}/" } ] }
-phases: [ { name: outage, duration: 1s } ]
+phases: [ { name: outage, duration: ${duration} } ]
 checks:
   - prometheus: { query: 'up', phase: outage, min: 1 }
 `;
+
+  it('--dry-run lists the Prometheus, its version and what it scrapes, and leaves it stopped', async () => {
+    const yaml = upExperiment('prom-plan', '1s');
     const outcome = await runExperiment({ experiment: parseExperiment(yaml, join(dir, 'plan.yaml')), file: 'plan.yaml', outDir: join(dir, 'out-plan'), journalPath: join(dir, 'journal-plan.json'), signals: false, dryRun: true, scrapeTargets: [{ job: 'fixture', address }] });
     expect(outcome.planText).to.match(/^ {2}Prometheus http:\/\/127\.0\.0\.1:\d+ \(embedded, version 2\.\d+\.\d+\S*, scrape interval 250 ms\)$/m);
     expect(outcome.planText).to.contain(`    scrapes fixture: http://${address}/metrics`);
@@ -228,17 +223,7 @@ checks:
   });
 
   it('an interrupted run does not query: its Prometheus checks are inconclusive, saying why', async () => {
-    const yaml = `apiVersion: rebound.dev/v1
-kind: Experiment
-metadata: { name: prom-interrupted }
-target:
-  prometheus: { embedded: true, scrapeInterval: 250ms }
-  endpoints: { app: http://${address} }
-load: { rate: 10/s, requests: [ { url: "{{endpoints.app}}/" } ] }
-phases: [ { name: outage, duration: 3s } ]
-checks:
-  - prometheus: { query: 'up', phase: outage, min: 1 }
-`;
+    const yaml = upExperiment('prom-interrupted', '3s');
     const listeners = new Map<string, (signal: NodeJS.Signals) => void>();
     const outcome = await runExperiment({
       experiment: parseExperiment(yaml, join(dir, 'int.yaml')),

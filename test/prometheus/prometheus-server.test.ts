@@ -1,5 +1,6 @@
 /** The embedded server's lifecycle with the real binary: stop() ends it, and a crash leaves nothing that `cleanup` (the journal sweep) cannot kill. */
 import { expect } from 'chai';
+import { alive } from '../helpers/process.ts';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,15 +10,6 @@ import { sweepJournal } from '../../src/runner/sweep.ts';
 import { RunMetrics } from '../../src/metrics/run-metrics.ts';
 import { EmbeddedPrometheus } from '../../src/prometheus/server.ts';
 import { PROMETHEUS_BINARY, requirePrometheus } from './fixture-metrics.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('embedded Prometheus process (real binary)', function () {
   this.timeout(60_000);
