@@ -22,6 +22,7 @@ const EXPECTED: Record<string, { exitCode: number; verdict: string; failedChecks
   'mesh-canary-split.yaml': { exitCode: 0, verdict: 'passed', failedChecks: [] },
   'mesh-abort-at-edge.yaml': { exitCode: 1, verdict: 'failed', failedChecks: ['checkout keeps working while 20% of edge requests are aborted'] },
   'mesh-abort-retried-at-edge.yaml': { exitCode: 0, verdict: 'passed', failedChecks: ['payments failure rate as the mesh saw it (advisory; the injected aborts, FI)'] },
+  'mesh-outlier-ejection.yaml': { exitCode: 0, verdict: 'passed', failedChecks: [] },
 };
 
 describe('shipped experiments', () => {

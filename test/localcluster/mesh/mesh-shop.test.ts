@@ -18,7 +18,7 @@ describe('mesh: the mesh-flavoured fixture shop', function () {
     await cluster?.close();
   });
 
-  it('serves checkout through the mesh: payments balanced over three pods, inventory split 80/20 stable/canary', async () => {
+  it('serves checkout through the mesh: payments balanced over four pods (three v1, one v2 that asks fraud through the shop Toxiproxy), inventory split 80/20 stable/canary', async () => {
     const checkout = cluster.serviceAddress('shop-mesh', 'checkout', 80)!;
     expect(checkout.localPort).to.equal(22080);
     const n = 200;
@@ -28,7 +28,7 @@ describe('mesh: the mesh-flavoured fixture shop', function () {
     // canary 20 %: n = 200 → 40 ± 3.29·sqrt(32) ≈ 40 ± 19 (99.9 %)
     expect(inventory.v2).to.be.within(21, 59);
     const payments = tally(replies, (r) => String(r.headers['x-payments-served-by']));
-    expect(Object.keys(payments)).to.have.length(3);
+    expect(Object.keys(payments)).to.have.length(4);
     expect(await requestsTotal(cluster, { reporter: 'source', destination_service: 'payments.shop-mesh.svc.cluster.local', response_code: '200' })).to.equal(n);
     expect(await requestsTotal(cluster, { reporter: 'destination', destination_service_name: 'inventory', destination_version: 'v2' })).to.equal(inventory.v2);
   });
