@@ -65,8 +65,11 @@ export class MeshProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = this.targets.get(req.socket as Socket);
     if (!target) return void res.writeHead(500).end();
-    const source = await this.sources.get(req.socket as Socket)?.workload();
-    const exchange = new Exchange(req, res, target, this.metrics, this.random, () => source);
+    const source = this.sources.get(req.socket as Socket);
+    // Created first, so that a client gone while the source is looked up is still counted.
+    const exchange = new Exchange(req, res, target, this.metrics, this.random, () => source?.known);
+    await source?.settled();
+    if (exchange.clientGone) return;
     const fqdn = serviceFqdn(target);
     const vs = this.registry.virtualServiceFor(fqdn);
     const route = vs ? selectRoute(vs.routes, { path: req.url ?? '/', method: req.method ?? 'GET', headers: req.headers }) : undefined;
@@ -107,21 +110,27 @@ const SOURCE_LOOKUP_LIMIT_MS = 250;
 
 /** One connection's source: waited for (bounded) until known, then read at once. */
 class SourceLookup {
-  private settled = false;
+  private done = false;
   private value: Workload | undefined;
-  private readonly lookup: Promise<Workload | undefined>;
+  private readonly lookup: Promise<void>;
 
   constructor(lookup: Promise<Workload | undefined>) {
     this.lookup = lookup.then(
-      (workload) => ((this.settled = true), (this.value = workload)),
-      () => ((this.settled = true), undefined),
+      (workload) => void ((this.done = true), (this.value = workload)),
+      () => void (this.done = true),
     );
   }
 
-  workload(): Workload | undefined | Promise<Workload | undefined> {
-    if (this.settled) return this.value;
+  /** The workload, once the lookup found one. */
+  get known(): Workload | undefined {
+    return this.value;
+  }
+
+  /** Resolves when the lookup is done, or after SOURCE_LOOKUP_LIMIT_MS. */
+  settled(): Promise<void> | undefined {
+    if (this.done) return undefined;
     let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SOURCE_LOOKUP_LIMIT_MS)));
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SOURCE_LOOKUP_LIMIT_MS)));
     return Promise.race([this.lookup, limit]).finally(() => clearTimeout(timer));
   }
 }
