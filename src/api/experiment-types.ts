@@ -19,14 +19,17 @@ import type { HttpFaultSpec } from '../faults/http-fault-kind.ts';
 import type { PodKillSpec } from '../faults/pod-kill-kind.ts';
 import type { ToxiproxyFaultSpec } from '../faults/toxiproxy-kind.ts';
 
+/** Read-only all the way down, so that `as const` values and plain ones both fit. */
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
 /** The spec type a kind's schema fragment gives the value under its key. */
-type SpecOf<K> = K extends { resolve(env: never, path: never, spec: infer S): unknown } ? S : never;
+type SpecOf<K> = K extends { resolve(env: never, path: never, spec: infer S): unknown } ? DeepReadonly<S> : never;
 
 /** Built-in fault kinds: YAML key → the value's type. */
 export interface FaultSpecs {
-  readonly toxiproxy: ToxiproxyFaultSpec;
-  readonly podKill: PodKillSpec;
-  readonly httpFault: HttpFaultSpec;
+  readonly toxiproxy: DeepReadonly<ToxiproxyFaultSpec>;
+  readonly podKill: DeepReadonly<PodKillSpec>;
+  readonly httpFault: DeepReadonly<HttpFaultSpec>;
 }
 
 /** Built-in check kinds: YAML key → the value's type. */
@@ -66,10 +69,10 @@ export type FaultEntry = OneOf<FaultSpecs>;
 /** One `checks[]` entry: the common fields and exactly one check kind. */
 export type CheckEntry = { readonly name?: string; readonly strict?: boolean; readonly minSamples?: number } & OneOf<CheckSpecs>;
 
-export type Phase = Omit<PhaseSpec, 'faults'> & { readonly faults?: readonly FaultEntry[] };
+export type Phase = DeepReadonly<Omit<PhaseSpec, 'faults'>> & { readonly faults?: readonly FaultEntry[] };
 
 /** An experiment: exactly what an experiment YAML file holds, as a TypeScript value. */
-export type Experiment = Omit<ExperimentSpec, 'phases' | 'checks'> & {
+export type Experiment = DeepReadonly<Omit<ExperimentSpec, 'phases' | 'checks'>> & {
   readonly phases: readonly Phase[];
   readonly checks?: readonly CheckEntry[];
 };

@@ -63,6 +63,10 @@ declare global {
       after(phase: string): Assertion;
       during(phase: string): Assertion;
     }
+    interface NumberComparer {
+      /** After latency.p(…): a duration such as '300ms' (chai itself takes numbers only). */
+      (duration: string, message?: string): Assertion;
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { reboundChai } from '../../src/chai/index.ts';
 import { successRatioCheck } from '../../src/checks/success-ratio.ts';
 import { timeToRecoverCheck } from '../../src/checks/time-to-recover.ts';
+import type { CheckResult } from '../../src/result/result.ts';
 import { check, context } from '../checks/fixtures.ts';
 import { buildRun, type BuiltRun } from './run-result.ts';
 
@@ -55,7 +56,7 @@ describe('chai plugin: SLO assertions over a Result', () => {
     });
 
     it('measures what the successRatio check measures on the run itself', () => {
-      const fromCheck = successRatioCheck.evaluate(check({ kind: 'successRatio', scope: { phase: 'outage' }, min: 0.99 }), context(run.timeline, { phases: result.phases }));
+      const fromCheck = successRatioCheck.evaluate(check({ kind: 'successRatio', scope: { phase: 'outage' }, min: 0.99 }), context(run.timeline, { phases: result.phases })) as CheckResult;
       expect(fromCheck.n).to.equal(300);
       expect(fromCheck.observed.ratio).to.equal(0.9);
       expect(failureOf(() => expect(result).phase('outage').successRatio.at.least(0.99))).to.contain(`n = ${fromCheck.n}`);
@@ -114,7 +115,7 @@ describe('chai plugin: SLO assertions over a Result', () => {
       const fromCheck = timeToRecoverCheck.evaluate(
         check({ kind: 'timeToRecover', after: 'outage', windowMs: 1000, threshold: 0.99, maxMs: 5000 }),
         context(run.timeline, { phases: result.phases, faults: run.faults, loadEndMs: run.loadEndMs }),
-      );
+      ) as CheckResult;
       expect(fromCheck.observed.recoveryMs).to.equal(400);
       expect(result).to.recoverWithin('5s').after('outage');
       expect(result).to.recoverWithin(400).after('outage');
