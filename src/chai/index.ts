@@ -13,6 +13,7 @@
  * the observed value, n and the 95 % interval, as the checks table does. chai is a peer: the
  * plugin uses only the chai instance it is given.
  */
+import { servedByMatches } from '../checks/traffic-split.ts';
 import { durationToMs } from '../experiment/duration.ts';
 import { formatDuration } from '../format/duration.ts';
 import { formatInterval, formatPercent } from '../format/percent.ts';
@@ -58,7 +59,7 @@ declare global {
       recoverWithin(max: string | number, options?: StableWindowOptions): Assertion;
       /** Then `.during(phase)`: every window is good again within `max` of the phase's faults being applied. */
       failOverWithin(max: string | number, options?: StableWindowOptions): Assertion;
-      /** Then `.during(phase)`: responses in the phase carried this served-by value. */
+      /** Then `.during(phase)`: responses in the phase were served by this instance (a served-by value equal to it or starting with it and '-', as trafficSplit matches pod names). */
       haveServedBy(instance: string, options?: ServedByOptions): Assertion;
       after(phase: string): Assertion;
       during(phase: string): Assertion;
@@ -309,7 +310,7 @@ export function reboundChai(chai: Chai.ChaiStatic, utils: Chai.ChaiUtils): void 
     if (pending.kind === 'recover') throw new TypeError('.during(phase) follows failOverWithin() or haveServedBy(); recoverWithin() takes .after(phase)');
     const phase = phaseOf(result, phaseName, 'during()');
     if (pending.kind === 'failover') return stableAssertion(this, result, pending, phaseName);
-    const served = phase.servedBy[pending.instance] ?? 0;
+    const served = Object.entries(phase.servedBy).reduce((sum, [value, count]) => sum + (servedByMatches(value, pending.instance) ? count : 0), 0);
     const respondents = Object.values(phase.servedBy).reduce((sum, count) => sum + count, 0);
     const share = respondents > 0 ? served / respondents : 0;
     const wanted = pending.atLeast === undefined ? 'at least one response' : `at least ${percentLimit(pending.atLeast)} of its responses`;

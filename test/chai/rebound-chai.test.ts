@@ -148,6 +148,9 @@ describe('chai plugin: SLO assertions over a Result', () => {
       expect(result).to.haveServedBy('payments-secondary').during('outage');
       expect(result).to.haveServedBy('payments-secondary', { atLeast: 1 }).during('outage');
       expect(result).not.to.haveServedBy('payments-primary').during('outage');
+      // Pod names count toward their workload, as in trafficSplit checks.
+      expect(result).to.haveServedBy('payments').during('baseline');
+      expect(result).not.to.haveServedBy('payments-prim').during('baseline');
       expect(failureOf(() => expect(result).to.haveServedBy('payments-primary').during('outage'))).to.equal(
         'expected phase "outage" to have been served by "payments-primary" (at least one response), observed 0 of 300 requests (served by payments-secondary 270)',
       );

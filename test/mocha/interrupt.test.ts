@@ -45,7 +45,7 @@ describe('mocha helper: Ctrl-C in the middle of an experiment', function () {
     child.stderr.on('data', (chunk) => (output += chunk));
     const exited = new Promise<void>((done) => child.on('close', () => done()));
     const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
-    let downBeforeSigint = false;
+    let downBeforeSigint: boolean | undefined;
     try {
       await waitForOutput(() => output, /FAULT-APPLIED/, 60_000);
       downBeforeSigint = (await client.findProxy('primary'))?.enabled === false;
