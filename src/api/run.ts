@@ -69,7 +69,14 @@ export async function runExperiment(experimentOrFile: string | Experiment, optio
   const input = await resolveExperimentInput(experimentOrFile, { cwd, env });
   let experiment = applyTargetOverrides(input.experiment, { toxiproxyUrl: options.toxiproxyUrl, kubeconfig: options.kubeconfig, context: options.context });
   if (options.formats) experiment = Object.freeze({ ...experiment, report: Object.freeze({ ...experiment.report, formats: [...options.formats] }) });
-  const places = await prepareRunPlaces({ experiment, cwd, out: options.outDir, journal: options.journal, names: { out: 'the outDir option', journal: 'the journal option' } });
+  const places = await prepareRunPlaces({
+    experiment,
+    cwd,
+    out: options.outDir,
+    journal: options.journal,
+    writesReports: experiment.report.formats.length > 0 || Boolean(env.GITHUB_STEP_SUMMARY),
+    names: { out: 'the outDir option', journal: 'the journal option' },
+  });
   let outcome;
   try {
     outcome = await runResolved({

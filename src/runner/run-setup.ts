@@ -27,6 +27,8 @@ export interface RunPlacesInput {
   /** The caller's journal path (relative to cwd); default .rebound/journal.json. */
   readonly journal?: string;
   readonly dryRun?: boolean;
+  /** False when the run writes no report (no format asked for): no output directory is checked or created. Default true. */
+  readonly writesReports?: boolean;
   /** How the caller names its options in errors (`--out DIR` on the command line). */
   readonly names?: { readonly out: string; readonly journal: string };
 }
@@ -45,25 +47,30 @@ export async function prepareRunPlaces(input: RunPlacesInput): Promise<RunPlaces
   // The caller's output directory and report.outDir are a fixed choice; a generated directory is never shared.
   const fixedOut = input.out ? resolve(cwd, input.out) : experiment.report.outDir;
   const journalPath = resolve(cwd, input.journal ?? DEFAULT_JOURNAL);
-  if (input.dryRun) return { outDir: fixedOut ?? defaultOutDir(experiment, cwd), journalPath };
-  await checkWritable(fixedOut ?? defaultOutDir(experiment, cwd), journalPath, {
-    outGiven: fixedOut !== undefined,
-    journalGiven: input.journal !== undefined && input.journal !== DEFAULT_JOURNAL,
-    names,
-  });
-  if (fixedOut) return { outDir: fixedOut, journalPath };
-  const reserved = await reserveReportDir(defaultOutDir(experiment, cwd));
+  const outDir = fixedOut ?? defaultOutDir(experiment, cwd);
+  if (input.dryRun) return { outDir, journalPath };
+  const writesReports = input.writesReports ?? true;
+  const journalPlace = { dir: dirname(journalPath), what: 'the journal', flag: names.journal, given: input.journal !== undefined && input.journal !== DEFAULT_JOURNAL };
+  const outPlace = { dir: outDir, what: 'the reports', flag: names.out, given: fixedOut !== undefined };
+  await checkWritable(writesReports ? [outPlace, journalPlace] : [journalPlace]);
+  if (fixedOut || !writesReports) return { outDir, journalPath };
+  const reserved = await reserveReportDir(outDir);
   return { outDir: reserved, journalPath, reserved };
 }
 
 const PROBE_TIMEOUT_MS = 5000;
 
+interface Place {
+  readonly dir: string;
+  readonly what: string;
+  /** How the caller names the option that sets it. */
+  readonly flag: string;
+  /** Set by the caller (a usage error when unwritable), not a default (an infrastructure error). */
+  readonly given: boolean;
+}
+
 /** Before any fault: where the reports and the journal go must be writable (a bad --out is found now, not after the run). */
-async function checkWritable(outDir: string, journalPath: string, given: { outGiven: boolean; journalGiven: boolean; names: { out: string; journal: string } }): Promise<void> {
-  const places = [
-    { dir: outDir, what: 'the reports', flag: given.names.out, given: given.outGiven },
-    { dir: dirname(journalPath), what: 'the journal', flag: given.names.journal, given: given.journalGiven },
-  ];
+async function checkWritable(places: readonly Place[]): Promise<void> {
   for (const place of places) {
     try {
       await probeWritableDir(place.dir, { timeoutMs: PROBE_TIMEOUT_MS });

@@ -114,6 +114,13 @@ describe('api: runExperiment against a loopback system', function () {
     expect((await client.findProxy('primary'))?.enabled).to.equal(true);
   });
 
+  it('with no report format, nothing is written and no report directory is made', async () => {
+    const cwd = dir.join('quiet');
+    const result = await runExperiment(proxyDownExperiment('api-quiet', system, toxiproxy.url, '1s'), { cwd, formats: [], journal: dir.join('quiet.journal.json') });
+    expect(result.phases).to.have.length(3);
+    expect(existsSync(cwd), 'nothing under cwd').to.equal(false);
+  });
+
   it('aborting the signal mid-fault ends the run with its faults reverted and an interrupted Result', async () => {
     const controller = new AbortController();
     let downWhenAborted: boolean | undefined;
