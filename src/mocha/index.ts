@@ -46,7 +46,7 @@ export function useExperiment(experimentOrFile: string | Experiment, options: Ex
   const controller = new AbortController();
   let result: Result | undefined;
   let failure: unknown;
-  let running: Promise<unknown> | undefined;
+  let running: Promise<Result> | undefined;
 
   before(async function () {
     const inherited = this.timeout();
@@ -57,7 +57,7 @@ export function useExperiment(experimentOrFile: string | Experiment, options: Ex
     const interruption = interruptOnSignals(controller);
     try {
       running = runExperiment(experimentOrFile, { ...options, signal, handleSignals: false });
-      result = (await running) as Result;
+      result = await running;
     } catch (error) {
       failure = error;
       throw error;

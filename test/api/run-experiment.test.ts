@@ -82,6 +82,7 @@ describe('api: runExperiment against a loopback system', function () {
   let system: ShopSystem;
   let toxiproxy: ToxiproxyServer;
   let client: ToxiproxyClient;
+  const sigintListeners = process.listenerCount('SIGINT');
 
   before(async () => {
     dir = await TempDir.create();
@@ -149,6 +150,25 @@ describe('api: runExperiment against a loopback system', function () {
     // It stopped long before the 30 s outage was over.
     expect(result.phases.find((phase) => phase.name === 'outage')!.endMs).to.be.below(30_000);
     await expectValidAgainstShippedSchema(result);
+  });
+
+  it('the process’s signals are the caller’s unless handleSignals is set', async () => {
+    // process.emit runs the listeners only: no real signal reaches this process.
+    const emitSigintOnFault = { onEvent: (event: RunEvent) => void (event.kind === 'fault-applied' && process.emit('SIGINT', 'SIGINT')) };
+    const ignoring = await runExperiment(proxyDownExperiment('api-ignores-sigint', system, toxiproxy.url, '1s'), { formats: [], cwd: dir.path, journal: dir.join('ignoring.journal.json'), observer: emitSigintOnFault });
+    expect(ignoring.interrupted, 'default: SIGINT is not the run’s business').to.equal(false);
+    const handling = await runExperiment(proxyDownExperiment('api-handles-sigint', system, toxiproxy.url, '30s'), {
+      formats: [],
+      cwd: dir.path,
+      journal: dir.join('handling.journal.json'),
+      observer: emitSigintOnFault,
+      handleSignals: true,
+    });
+    expect(handling.interrupted).to.equal(true);
+    expect(handling.events.find((event) => event.kind === 'interrupted')?.message).to.equal('interrupted by SIGINT');
+    expect(handling.faults[0]!.revertedAt).to.be.a('string');
+    expect((await client.findProxy('primary'))?.enabled).to.equal(true);
+    expect(process.listenerCount('SIGINT'), 'no listener left behind').to.equal(sigintListeners);
   });
 
   it('a signal already aborted rejects before anything is injected, and leaves no empty report directory', async () => {
