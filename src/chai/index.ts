@@ -15,14 +15,19 @@
  */
 import { servedByMatches } from '../checks/traffic-split.ts';
 import { durationToMs } from '../experiment/duration.ts';
-import { formatDuration } from '../format/duration.ts';
+import type { Scope } from '../experiment/resolved.ts';
+import { formatDuration, formatSpecDuration } from '../format/duration.ts';
 import { formatInterval, formatPercent } from '../format/percent.ts';
 import type { CheckResult, PhaseResult, Result } from '../result/result.ts';
-import { DEFAULT_MIN_SAMPLES, findPhase, isResult, phaseRatio, timeToFailover, timeToRecover, type RatioMeasure } from './result-metrics.ts';
+import { DEFAULT_MIN_SAMPLES, findPhase, isResult, scopeRatio, timeToFailover, timeToRecover, type RatioMeasure } from './result-metrics.ts';
 
 export interface PhaseOptions {
   /** Fewer samples than this in the phase and a ratio assertion fails as inconclusive (default 20, as the checks). */
   readonly minSamples?: number;
+  /** Ratios over a window of the phase only, from this offset into it (as a check's `from`, e.g. '1s'). */
+  readonly from?: string;
+  /** …to this offset into it (as a check's `to`). */
+  readonly to?: string;
 }
 
 export interface StableWindowOptions {
@@ -142,6 +147,20 @@ function ratioMetric(label: string, measure: RatioMeasure, minSamples: number): 
   };
 }
 
+/** The phase, or a window of it: offsets are checked as a check's `from` / `to` are (durations, from < to). */
+function scopeOf(phase: string, options: PhaseOptions): Scope {
+  const fromMs = options.from === undefined ? undefined : toMs(options.from, `phase("${phase}"): from`);
+  const toMsValue = options.to === undefined ? undefined : toMs(options.to, `phase("${phase}"): to`);
+  if (fromMs !== undefined && toMsValue !== undefined && !(fromMs < toMsValue)) throw new TypeError(`phase("${phase}"): from (${options.from}) must come before to (${options.to})`);
+  return { phase, ...(fromMs !== undefined ? { fromMs } : {}), ...(toMsValue !== undefined ? { toMs: toMsValue } : {}) };
+}
+
+/** ` [1s, end)` for a window of the phase, as the checks name theirs; nothing for the whole phase. */
+function windowText(scope: Scope): string {
+  if (scope.fromMs === undefined && scope.toMs === undefined) return '';
+  return ` [${formatSpecDuration(scope.fromMs ?? 0)}, ${scope.toMs === undefined ? 'end' : formatSpecDuration(scope.toMs)})`;
+}
+
 function describeCheck(check: CheckResult): string {
   return `  ✗ ${check.name} [${check.kind}, ${check.verdict}${check.strict ? '' : ', advisory'}]: ${check.reason}`;
 }
@@ -187,7 +206,8 @@ export function reboundChai(chai: Chai.ChaiStatic, utils: Chai.ChaiUtils): void 
   ] as const) {
     Assertion.addProperty(property, function (this: Chai.AssertionStatic) {
       const { result, phase, options } = selectedPhase(this, property);
-      const metric = ratioMetric(`${words} in phase "${phase.name}"`, phaseRatio(result, phase.name, numerator), options.minSamples ?? DEFAULT_MIN_SAMPLES);
+      const scope = scopeOf(phase.name, options);
+      const metric = ratioMetric(`${words} in phase "${phase.name}"${windowText(scope)}`, scopeRatio(result, scope, numerator), options.minSamples ?? DEFAULT_MIN_SAMPLES);
       utils.flag(this, METRIC, metric);
       utils.flag(this, 'object', metric.value);
     });
@@ -199,7 +219,8 @@ export function reboundChai(chai: Chai.ChaiStatic, utils: Chai.ChaiUtils): void 
   });
 
   Assertion.addMethod('p', function (this: Chai.AssertionStatic, percentile: number) {
-    const { phase } = selectedPhase(this, `latency.p(${percentile})`);
+    const { phase, options } = selectedPhase(this, `latency.p(${percentile})`);
+    if (options.from !== undefined || options.to !== undefined) throw new TypeError(`latency.p(${percentile}): a result keeps latency per phase, not per window of one; use a latency check with from/to in the experiment`);
     if (!utils.flag(this, 'rebound.latency')) throw new TypeError(`p(${percentile}) is a latency percentile: expect(result).phase('${phase.name}').latency.p(${percentile})…`);
     const key = PERCENTILES[percentile];
     if (!key) throw new TypeError(`latency.p(${percentile}): a result keeps p50, p90, p95, p99 and the maximum (p(100)) of each phase; use a latency check in the experiment for another percentile`);

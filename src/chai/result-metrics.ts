@@ -9,6 +9,7 @@ import { timeToRecoverCheck } from '../checks/time-to-recover.ts';
 import type { CheckContext } from '../checks/check-kind.ts';
 import { scopeBounds, snap } from '../checks/scope.ts';
 import { wilsonInterval } from '../checks/wilson.ts';
+import type { Scope } from '../experiment/resolved.ts';
 import type { CheckResult, PhaseResult, Result } from '../result/result.ts';
 import { ResultTimeline } from '../result/result-timeline.ts';
 import type { RunEvent } from '../timeline/events.ts';
@@ -32,10 +33,10 @@ export function findPhase(result: Result, name: string): PhaseResult | undefined
   return result.phases.find((phase) => phase.name === name);
 }
 
-/** Successes or failures over the phase's bucket-snapped bounds, as successRatio / failureRatio count them. */
-export function phaseRatio(result: Result, phase: string, numerator: 'successes' | 'failures'): RatioMeasure {
+/** Successes or failures over the scope's bucket-snapped bounds, as successRatio / failureRatio count them. */
+export function scopeRatio(result: Result, scope: Scope, numerator: 'successes' | 'failures'): RatioMeasure {
   const timeline = new ResultTimeline(result.timeline);
-  const bounds = scopeBounds({ phase }, result.phases, timeline.bucketMs);
+  const bounds = scopeBounds(scope, result.phases, timeline.bucketMs);
   const summary = bounds && bounds.fromMs < bounds.toMs ? timeline.summarize(bounds.fromMs, bounds.toMs) : undefined;
   const n = summary?.total ?? 0;
   const hits = summary ? summary[numerator] : 0;

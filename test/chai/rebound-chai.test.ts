@@ -72,6 +72,16 @@ describe('chai plugin: SLO assertions over a Result', () => {
       expect(failureOf(() => expect(result).phase('outage').successRatio.not.at.least(0.5))).to.match(/^expected success ratio in phase "outage" < 50\.00 %, observed 90\.00 %/);
     });
 
+    it('a window of the phase, as a check’s from/to', () => {
+      // The outage's first 300 ms fail: from 500 ms on, every request succeeds.
+      expect(result).phase('outage', { from: '500ms' }).successRatio.to.equal(1);
+      expect(failureOf(() => expect(result).phase('outage', { to: '1s' }).successRatio.at.least(0.99))).to.equal(
+        'expected success ratio in phase "outage" [0ms, 1s) ≥ 99.00 %, observed 70.00 % (n = 100, 95 % CI 60.4–78.1 %)',
+      );
+      expect(() => expect(result).phase('outage', { from: '2s', to: '1s' }).successRatio).to.throw(TypeError, /must come before/);
+      expect(() => expect(result).phase('outage', { from: '1s' }).latency.p(95)).to.throw(TypeError, /not per window/);
+    });
+
     it('a phase with fewer samples than minSamples is inconclusive: it fails either way', () => {
       const message = failureOf(() => expect(result).phase('quiet').successRatio.at.least(0.5));
       expect(message).to.equal('expected success ratio in phase "quiet" ≥ 50.00 %, but only 10 samples (fewer than minSamples 20): inconclusive');
