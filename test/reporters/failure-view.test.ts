@@ -7,8 +7,6 @@ import type { Result } from '../../src/result/result.ts';
 import { makeResult } from './fixtures/make-result.ts';
 import { HOSTILE } from './helpers.ts';
 
-
-
 function viewOf(result: Result) {
   return buildFailureView(result, downsampleBuckets(result.timeline.buckets, result.timeline.bucketMs));
 }

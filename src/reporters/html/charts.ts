@@ -153,12 +153,12 @@ interface RawMarker {
 }
 
 /** Check markers worth a labelled line: the instant the thing measured happened. Start instants and windows are not drawn. */
-const CHECK_MARKERS: Readonly<Record<string, string>> = { failoverAtMs: 'failover', recoveredAtMs: 'recovered', readyAtMs: 'pods ready', podsReadyAtMs: 'pods ready' };
+const CHECK_MARKERS: Readonly<Record<string, string>> = { failoverAtMs: 'failover', recoveredAtMs: 'recovered', failbackAtMs: 'failed back', readyAtMs: 'pods ready', podsReadyAtMs: 'pods ready' };
 
 function checkMarkerLabel(check: CheckResult, word: string): string {
   const observed = observedHeadline(check).lines[0] ?? '';
   // `failover < 100 ms` → `failover ✔ < 100 ms`; `ready after 1.01 s` → `pods ready ✔ 1.01 s`.
-  const value = observed.replace(/^(failover|recovery|ready after)\s*/, '');
+  const value = observed.replace(/^(failover|recovery|failback|ready after)\s*/, '');
   return `${word} ${CHECK_SYMBOL[check.verdict]} ${value}`.trim();
 }
 
@@ -263,7 +263,7 @@ function failedWindows(result: Result, x: Scale, endMs: number, y: Scale, top: n
   for (const check of result.checks) {
     if (check.verdict !== 'failed' || !check.strict || !check.markers) continue;
     const m = check.markers;
-    const from = m.fromMs ?? m.startMs ?? m.faultAppliedMs ?? m.recoveryStartMs;
+    const from = m.fromMs ?? m.startMs ?? m.faultAppliedMs ?? m.recoveryStartMs ?? m.failbackStartMs;
     if (from === undefined) continue;
     const phase = result.phases.find((p) => p.startMs <= from && from < p.endMs);
     const to = Math.min(endMs, m.toMs ?? m.readyAtMs ?? phase?.endMs ?? endMs);
@@ -335,7 +335,7 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
     { label: 'request rate (req/s, right axis)', cls: 's-rate', swatch: 'line' },
     { label: 'fault applied', cls: 'm-apply', swatch: 'marker' },
     { label: 'fault reverted', cls: 'm-revert', swatch: 'marker' },
-    { label: 'failover / recovery / pods ready (from checks)', cls: 'm-check', swatch: 'dash' },
+    { label: 'failover / recovery / failback / pods ready (from checks)', cls: 'm-check', swatch: 'dash' },
   ];
   if (highlights.length > 0) legend.push({ label: 'failed check window', cls: 'hl-failed', swatch: 'area' });
   if (markers.some((m) => m.cls === 'm-fail')) legend.push({ label: 'revert failed / guardrail', cls: 'm-fail', swatch: 'marker' });
