@@ -1,7 +1,7 @@
 /**
  * A real short run (built-in load driver, a real HTTP server on loopback): the server answers 200
- * (naming itself in a served-by header), 502 and 503 in turn, then, during the `down` phase, only
- * 503. The result counts the failures by code exactly as the server sent them, keeps the distinct
+ * (naming itself in a served-by header), 502 and 503 in turn, then, once the `down` phase has
+ * started (the server learns it from the run's event, a little after the phase boundary), only 503. The result counts the failures by code exactly as the server sent them, keeps the distinct
  * failures with a redacted body excerpt, and the HTML names them; the served-by chart shows the
  * all-failing phase as a failed slice, not as a gap.
  */
@@ -51,7 +51,7 @@ target: { endpoints: { app: ${url} } }
 load: { rate: 100/s, timeout: 2s, servedBy: x-served-by, requests: [ { name: pay, url: "{{endpoints.app}}/pay" } ] }
 phases:
   - { name: mixed, duration: 600ms }
-  - { name: down, duration: 600ms }
+  - { name: down, duration: 800ms }
 checks:
   - { name: mostly works, successRatio: { phase: mixed, min: 0.9 } }
 report: { formats: [json, html] }
@@ -85,7 +85,8 @@ report: { formats: [json, html] }
     for (const phase of result.phases) for (const [code, n] of Object.entries(phase.failuresByCode ?? {})) byCode[code] = (byCode[code] ?? 0) + n;
     expect(byCode).to.deep.equal({ '502': sent[502], '503': sent[503] });
     const down = result.phases.find((phase) => phase.name === 'down')!;
-    expect(Object.keys(down.failuresByCode ?? {})).to.deep.equal(['503']);
+    // Requests scheduled at the very start of `down` may still get the mixed answers.
+    expect(down.failuresByCode!['503']).to.be.greaterThan(0.8 * down.total);
     expect(down.failedWithoutServer).to.equal(down.failures);
     const fromBuckets = result.timeline.buckets.reduce((sum, bucket) => sum + (bucket.failuresByCode?.['502'] ?? 0), 0);
     expect(fromBuckets).to.equal(sent[502]);
@@ -106,8 +107,10 @@ report: { formats: [json, html] }
   it('the HTML says why requests failed: 502 with its count, and the table of distinct failures', () => {
     const section = html.slice(html.indexOf('<section id="failures">'), html.indexOf('<section id="phases">'));
     expect(section).to.include('Why requests failed');
-    const mixed = section.slice(section.indexOf('data-phase="mixed"'));
-    expect(mixed).to.match(new RegExp(`<tr data-code="502"><td class="mono"><strong>502</strong></td><td>bad HTTP status</td><td class="num">${sent[502]}</td>`));
+    const mixed = section.slice(section.indexOf('data-phase="mixed"'), section.indexOf('data-phase="down"'));
+    const inMixed = result.phases.find((phase) => phase.name === 'mixed')!.failuresByCode!['502']!;
+    expect(inMixed).to.be.greaterThan(0);
+    expect(mixed).to.match(new RegExp(`<tr data-code="502"><td class="mono"><strong>502</strong></td><td>bad HTTP status</td><td class="num">${inMixed}</td>`));
     const messages = section.slice(section.indexOf('class="fd-messages"'));
     expect(messages).to.include('Bad Gateway');
     expect(messages).to.include('upstream connect error');
@@ -128,8 +131,8 @@ report: { formats: [json, html] }
     const lower = points.slice(points.length / 2).reverse();
     const top = Math.min(...points.map(([, y]) => y));
     const bottom = Math.max(...points.map(([, y]) => y));
-    // Inside the down phase (away from its edges) the failed slice spans the whole plot height.
-    const inside = upper.map(([x, y], i) => ({ x, y, lowerY: lower[i]![1] })).filter((p) => p.x > from + 20 && p.x < to - 20);
+    // In the second half of the down phase (the server switched well before) the failed slice spans the whole plot height.
+    const inside = upper.map(([x, y], i) => ({ x, y, lowerY: lower[i]![1] })).filter((p) => p.x > (from + to) / 2 && p.x < to - 10);
     expect(inside.length).to.be.greaterThan(0);
     for (const p of inside) expect([p.y, p.lowerY]).to.deep.equal([top, bottom]);
     expect(chart).to.include('failed / no server');
