@@ -107,7 +107,7 @@ export function resolvedDuration(ms: number, resolutionMs: number | undefined): 
   return formatDuration(Math.round(ms / resolutionMs) * resolutionMs);
 }
 
-const TIME_WORD: Readonly<Record<string, string>> = { timeToFailover: 'failover', timeToRecover: 'recovery' };
+const TIME_WORD: Readonly<Record<string, string>> = { timeToFailover: 'failover', timeToRecover: 'recovery', timeToFailback: 'failback' };
 
 function nLine(check: CheckResult, extra: readonly string[] = []): string {
   const parts: string[] = [];
@@ -128,7 +128,8 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
       return { lines: [ratio === undefined ? '—' : observedPercent(check, ratio)], sub: nLine(check, extra) };
     }
     case 'timeToFailover':
-    case 'timeToRecover': {
+    case 'timeToRecover':
+    case 'timeToFailback': {
       const key = durationKey(o);
       const value = key ? o[key] : undefined;
       const resolution = num(o.resolutionMs);
@@ -182,11 +183,13 @@ export function expectedHeadline(check: CheckResult): CheckHeadline {
       return { lines: [line], sub: scope };
     }
     case 'timeToFailover':
-    case 'timeToRecover': {
+    case 'timeToRecover':
+    case 'timeToFailback': {
       const max = num(e.maxMs);
       const window = num(e.windowMs);
       const t = num(e.threshold);
-      return { lines: [max === undefined ? '—' : `≤ ${formatDuration(max)}`], sub: window !== undefined && t !== undefined ? `then every ${formatDuration(window)} window ≥ ${threshold(t)}` : '' };
+      const to = typeof e.to === 'string' ? ` to ${e.to}` : '';
+      return { lines: [max === undefined ? '—' : `≤ ${formatDuration(max)}`], sub: window !== undefined && t !== undefined ? `then every ${formatDuration(window)} window ≥ ${threshold(t)}${to}` : '' };
     }
     case 'trafficSplit': {
       const tolerance = num(e.tolerance);

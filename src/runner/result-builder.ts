@@ -10,6 +10,7 @@ import {
   type Result,
 } from '../result/result.ts';
 import type { Timeline } from '../timeline/timeline.ts';
+import type { FailureLog } from '../timeline/failure-log.ts';
 import { REBOUND_VERSION } from '../version.ts';
 
 export interface PhaseRecord {
@@ -46,6 +47,8 @@ export function buildPhaseResults(phases: readonly PhaseRecord[], experiment: Re
         successRatio: summary.total > 0 ? summary.successes / summary.total : null,
         latency: summary.latency,
         servedBy: summary.servedBy,
+        failuresByCode: summary.failuresByCode ?? {},
+        failedWithoutServer: summary.failedWithoutServer ?? 0,
         faults: experiment.phases.find((planned) => planned.name === phase.name)?.faults.map((fault) => fault.id) ?? [],
       };
     });
@@ -63,6 +66,15 @@ export function buildLoadInfo(experiment: ResolvedExperiment, summary: LoadSumma
     timeoutMs: experiment.load.timeoutMs,
     ...(experiment.load.servedByHeader ? { servedByHeader: experiment.load.servedByHeader } : {}),
     ...(summary?.extra ? { extra: summary.extra } : {}),
+  };
+}
+
+/** The timeline's bounded failure log, with wall-clock times. */
+export function buildFailureLog(log: FailureLog, toIso: (ms: number) => string): NonNullable<Result['failureLog']> {
+  return {
+    limit: log.limit,
+    unlisted: log.unlisted,
+    entries: log.entries().map((entry) => ({ ...entry, firstAt: toIso(entry.firstMs), lastAt: toIso(entry.lastMs) })),
   };
 }
 
@@ -102,5 +114,6 @@ export function buildResult(parts: ResultParts): Result {
     timeline: { bucketMs: parts.timeline.bucketMs, buckets: parts.timeline.buckets() },
     events: parts.events,
     ...(parts.harness ? { harness: parts.harness } : {}),
+    ...(parts.failureLog ? { failureLog: parts.failureLog } : {}),
   };
 }

@@ -16,7 +16,7 @@ import { applyHarnessVerdict, assessHarness, EventLoopDelayMonitor, harnessBound
 import { JournalLock } from './journal-lock.ts';
 import { PodProcessRecorder } from './pod-process-recorder.ts';
 import { formatPlan, preflight } from './preflight.ts';
-import { buildLoadInfo, buildPhaseResults, buildResult } from './result-builder.ts';
+import { buildFailureLog, buildLoadInfo, buildPhaseResults, buildResult } from './result-builder.ts';
 import { message, type RunState } from './run-state.ts';
 import { revertRecord, sweepJournal } from './sweep.ts';
 import { openTarget, type OpenTarget } from './target.ts';
@@ -333,6 +333,7 @@ export async function buildRunResult(run: RunState): Promise<void> {
       timeline: run.timeline,
       events: run.events.all,
       ...(run.harness ? { harness: run.harness } : {}),
+      failureLog: buildFailureLog(run.timeline.failureLog, toIso),
     }),
   );
 }

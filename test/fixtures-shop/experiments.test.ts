@@ -78,6 +78,7 @@ describe('shipped experiments', () => {
       for (const check of e.checks) {
         const spec = check.spec as CheckSpec;
         if (spec.kind === 'trafficSplit') for (const key of Object.keys(spec.expect)) expect(names, `${f}: ${check.name}`).to.include(key);
+        if (spec.kind === 'timeToFailback') for (const name of spec.to) expect(names, `${f}: ${check.name}`).to.include(name);
         if (spec.kind === 'podsReady') expect(spec.count, f).to.equal(matching(spec.selector).reduce((sum, d) => sum + (d.spec.replicas ?? 1), 0));
       }
       for (const fault of e.phases.flatMap((p) => p.faults)) {

@@ -73,7 +73,8 @@ describe('reporters: report.html in headless Chromium', function () {
     expect(await page.locator('table.checks tbody tr').count()).to.equal(7);
     expect(await page.locator('table.checks tbody tr[data-verdict="failed"]').count()).to.equal(1);
     expect(await page.locator('.banner .verdict').innerText()).to.equal('✔ PASSED');
-    expect(await page.locator('figure.chart > svg').count()).to.equal(3);
+    // Traffic, failures by kind, latency, served-by.
+    expect(await page.locator('figure.chart > svg').count()).to.equal(4);
     for (const series of ['success ratio', 'request rate', 'p50', 'p95', 'p99']) {
       const d = await page.locator(`path[data-series="${series}"]`).getAttribute('d');
       expect(d, series).to.match(/^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+){100,}/);
@@ -81,13 +82,15 @@ describe('reporters: report.html in headless Chromium', function () {
     const timelineText = await page.locator('#chart-timeline > svg').textContent();
     for (const label of ['success ratio (%)', 'requests/s', 'time since load start', 'proxy-down applied', 'failover', 'recovered', 'pods']) expect(timelineText).to.include(label);
     expect(await page.locator('#chart-timeline .legend li').allInnerTexts()).to.include.members(['success ratio (%)', 'fault applied', 'pod ready']);
-    expect(await page.locator('#chart-served-by path.sb').count()).to.equal(2);
+    // payments-primary, payments-secondary, failed / no server.
+    expect(await page.locator('#chart-served-by path.sb').count()).to.equal(3);
     const box = await page.locator('#chart-timeline > svg').boundingBox();
     expect(box!.width).to.be.greaterThan(800);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('figure.chart > svg').count()).to.equal(3);
+    // Traffic, failures by kind, latency, served-by.
+    expect(await page.locator('figure.chart > svg').count()).to.equal(4);
     await page.close();
   });
 

@@ -16,6 +16,8 @@ export interface ChartPoint {
   readonly successes: number;
   readonly failures: number;
   readonly servedBy: Readonly<Record<string, number>>;
+  /** Failures that named no server (summed exactly). */
+  readonly failedWithoutServer?: number;
   /** Upper envelope of the merged buckets' percentiles; null when no bucket had latency. */
   readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number } | null;
 }
@@ -36,13 +38,14 @@ export function downsampleBuckets(buckets: readonly BucketSnapshot[], bucketMs: 
   const count = Math.ceil(span / per);
   const slots: MutablePoint[] = [];
   for (let i = 0; i < count; i++) {
-    slots.push({ startMs: i * per * bucketMs, endMs: (i + 1) * per * bucketMs, total: 0, successes: 0, servedBy: {}, latency: null });
+    slots.push({ startMs: i * per * bucketMs, endMs: (i + 1) * per * bucketMs, total: 0, successes: 0, servedBy: {}, failedWithoutServer: 0, latency: null });
   }
   for (const bucket of buckets) {
     const slot = slots[Math.floor(bucket.index / per)];
     if (!slot) continue;
     slot.total += bucket.total;
     slot.successes += bucket.successes;
+    slot.failedWithoutServer += bucket.failedWithoutServer ?? 0;
     for (const [name, n] of Object.entries(bucket.servedBy)) slot.servedBy[name] = (slot.servedBy[name] ?? 0) + n;
     if (bucket.latency) {
       const l = bucket.latency;
@@ -64,6 +67,7 @@ interface MutablePoint {
   total: number;
   successes: number;
   servedBy: Record<string, number>;
+  failedWithoutServer: number;
   latency: { p50: number; p95: number; p99: number } | null;
 }
 

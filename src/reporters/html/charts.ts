@@ -9,6 +9,7 @@ import { formatThreshold } from '../../format/percent.ts';
 import { CHECK_SYMBOL, REPORT_PERCENT } from '../format.ts';
 import { type ChartPoint, type ChartSeries, groupColours, groupServedBy, instanceGroup, servedByGroups } from './chart-data.ts';
 import { expectedHeadline, observedHeadline } from '../check-summary.ts';
+import { FAILED_SLICE, type Slice, servedBySlices, UNNAMED_SLICE } from './served-by-shares.ts';
 import { bandPath, formatTimeTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, type Scale, timeTicks } from './scales.ts';
 
 export interface Tick {
@@ -95,7 +96,7 @@ export interface ChartModel {
   readonly note?: string;
 }
 
-const WIDTH = 1100;
+export const WIDTH = 1100;
 const MARGIN = { left: 64, right: 70 };
 const LABEL_ROW = 16;
 const LABEL_ROWS = 4;
@@ -104,14 +105,14 @@ const CHAR_WIDTH = 7.6;
 /** Width of one character of a 12 px band label. */
 const BAND_CHAR_WIDTH = 7.2;
 
-interface Frame {
+export interface Frame {
   readonly x: Scale;
   readonly endMs: number;
   readonly xTicks: readonly Tick[];
   readonly bands: (top: number, height: number) => PhaseBand[];
 }
 
-function frameFor(result: Result, series: ChartSeries): Frame {
+export function frameFor(result: Result, series: ChartSeries): Frame {
   const lastPoint = series.points[series.points.length - 1];
   const lastPhase = result.phases[result.phases.length - 1];
   const endMs = Math.max(lastPoint?.endMs ?? 0, lastPhase?.endMs ?? 0, 1);
@@ -152,12 +153,12 @@ interface RawMarker {
 }
 
 /** Check markers worth a labelled line: the instant the thing measured happened. Start instants and windows are not drawn. */
-const CHECK_MARKERS: Readonly<Record<string, string>> = { failoverAtMs: 'failover', recoveredAtMs: 'recovered', readyAtMs: 'pods ready', podsReadyAtMs: 'pods ready' };
+const CHECK_MARKERS: Readonly<Record<string, string>> = { failoverAtMs: 'failover', recoveredAtMs: 'recovered', failbackAtMs: 'failed back', readyAtMs: 'pods ready', podsReadyAtMs: 'pods ready' };
 
 function checkMarkerLabel(check: CheckResult, word: string): string {
   const observed = observedHeadline(check).lines[0] ?? '';
   // `failover < 100 ms` → `failover ✔ < 100 ms`; `ready after 1.01 s` → `pods ready ✔ 1.01 s`.
-  const value = observed.replace(/^(failover|recovery|ready after)\s*/, '');
+  const value = observed.replace(/^(failover|recovery|failback|ready after)\s*/, '');
   return `${word} ${CHECK_SYMBOL[check.verdict]} ${value}`.trim();
 }
 
@@ -262,7 +263,7 @@ function failedWindows(result: Result, x: Scale, endMs: number, y: Scale, top: n
   for (const check of result.checks) {
     if (check.verdict !== 'failed' || !check.strict || !check.markers) continue;
     const m = check.markers;
-    const from = m.fromMs ?? m.startMs ?? m.faultAppliedMs ?? m.recoveryStartMs;
+    const from = m.fromMs ?? m.startMs ?? m.faultAppliedMs ?? m.recoveryStartMs ?? m.failbackStartMs;
     if (from === undefined) continue;
     const phase = result.phases.find((p) => p.startMs <= from && from < p.endMs);
     const to = Math.min(endMs, m.toMs ?? m.readyAtMs ?? phase?.endMs ?? endMs);
@@ -334,7 +335,7 @@ export function timelineChart(result: Result, series: ChartSeries): ChartModel {
     { label: 'request rate (req/s, right axis)', cls: 's-rate', swatch: 'line' },
     { label: 'fault applied', cls: 'm-apply', swatch: 'marker' },
     { label: 'fault reverted', cls: 'm-revert', swatch: 'marker' },
-    { label: 'failover / recovery / pods ready (from checks)', cls: 'm-check', swatch: 'dash' },
+    { label: 'failover / recovery / failback / pods ready (from checks)', cls: 'm-check', swatch: 'dash' },
   ];
   if (highlights.length > 0) legend.push({ label: 'failed check window', cls: 'hl-failed', swatch: 'area' });
   if (markers.some((m) => m.cls === 'm-fail')) legend.push({ label: 'revert failed / guardrail', cls: 'm-fail', swatch: 'marker' });
@@ -428,12 +429,16 @@ export function latencyChart(result: Result, series: ChartSeries): ChartModel {
   };
 }
 
-/** Stacked share of responses per serving instance; undefined when no response named one. */
+/**
+ * Stacked share of all requests per serving instance group, plus failures that named no server and
+ * successes that named none (so an outage shows as a failed block, never as a gap); undefined when
+ * no response named a server and no served-by header was asked for.
+ */
 export function servedByChart(result: Result, series: ChartSeries): ChartModel | undefined {
   // Pods of one Deployment/ReplicaSet are one group: the chart shows where traffic went, not which replica.
   const points = series.points.map((point) => ({ ...point, servedBy: groupServedBy(point.servedBy) }));
   const groups = servedByGroups(points);
-  if (groups.names.length === 0) return undefined;
+  if (groups.names.length === 0 && !result.load.servedByHeader) return undefined;
   const colours = groupColours(groups.names);
   const podsPerGroup = new Map<string, Set<string>>();
   for (const point of series.points) {
@@ -447,17 +452,20 @@ export function servedByChart(result: Result, series: ChartSeries): ChartModel |
   const plotHeight = 150;
   const bottom = top + plotHeight;
   const y = linearScale([0, 1], [bottom, top]);
-  const keys = [...groups.names, ...(groups.other ? [undefined] : [])];
+  const pointSlices = points.map((point) => servedBySlices(point));
+  const hasSlice = (kind: Slice['kind']) => pointSlices.some((slices) => slices.some((slice) => slice.kind === kind));
+  const keys: (string | undefined)[] = [...groups.names, ...(groups.other ? [undefined] : []), ...(hasSlice('failed') ? [FAILED_SLICE] : []), ...(hasSlice('unnamed') ? [UNNAMED_SLICE] : [])];
   const xs: number[] = [];
   const shares: number[][] = keys.map(() => []);
   // Each point spans its own width: draw step edges at both ends so shares read per point.
-  for (const point of points) {
-    const named = Object.values(point.servedBy).reduce((sum, n) => sum + n, 0);
+  for (const [p, point] of points.entries()) {
+    const count = (name: string) => pointSlices[p]!.find((slice) => slice.name === name)?.count ?? 0;
     const values = keys.map((key) => {
-      if (named === 0) return 0;
-      if (key !== undefined) return (point.servedBy[key] ?? 0) / named;
+      if (point.total === 0) return 0;
+      if (key !== undefined) return count(key) / point.total;
+      const named = Object.values(point.servedBy).reduce((sum, n) => sum + n, 0);
       const listed = groups.names.reduce((sum, name) => sum + (point.servedBy[name] ?? 0), 0);
-      return (named - listed) / named;
+      return (named - listed) / point.total;
     });
     for (const at of [point.startMs, point.endMs]) {
       xs.push(frame.x(Math.min(at, frame.endMs)));
@@ -471,19 +479,20 @@ export function servedByChart(result: Result, series: ChartSeries): ChartModel |
     const upper = cumulative.map((c) => y(Math.min(1, c)));
     const d = bandPath(xs, lower, upper);
     lower = upper;
-    return { name: key ?? 'other', d, cls: key === undefined ? 'sb sb-other' : `sb sb-${colours.get(key) ?? 0}` };
+    const cls = key === undefined ? 'sb sb-other' : key === FAILED_SLICE ? 'sb sb-failed' : key === UNNAMED_SLICE ? 'sb sb-unnamed' : `sb sb-${colours.get(key) ?? 0}`;
+    return { name: key ?? 'other', d, cls };
   });
   return {
     id: 'chart-served-by',
     title: 'Served by',
-    summary: 'Share of responses per serving instance group, stacked.',
+    summary: 'Share of all requests per serving instance group, stacked; requests that failed without naming a server are their own slice.',
     width: WIDTH,
     height: bottom + 44,
     plot: { left: MARGIN.left, top, right: WIDTH - MARGIN.right, bottom, width: WIDTH - MARGIN.left - MARGIN.right, height: plotHeight },
     xTicks: frame.xTicks,
     xLabel: 'time since load start',
     yTicks: [0, 0.5, 1].map((v) => ({ at: y(v), label: formatThreshold(v, REPORT_PERCENT) })),
-    yLabel: 'share of responses (%)',
+    yLabel: 'share of requests (%)',
     y2Ticks: [],
     bands: frame.bands(top, plotHeight).map((band) => ({ ...band, cls: `${band.cls} band-outline` })),
     areas,
@@ -492,9 +501,10 @@ export function servedByChart(result: Result, series: ChartSeries): ChartModel |
     highlights: [],
     podMarks: [],
     legend: keys.map((key, i) => {
+      if (key === FAILED_SLICE || key === UNNAMED_SLICE) return { label: key, cls: areas[i]!.cls, swatch: 'area' as const };
       const pods = key === undefined ? 0 : (podsPerGroup.get(key)?.size ?? 0);
       return { label: key === undefined ? 'other' : pods > 1 || (pods === 1 && !podsPerGroup.get(key)!.has(key)) ? `${key} (${pods} pod${pods === 1 ? '' : 's'})` : key, cls: areas[i]!.cls, swatch: 'area' as const };
     }),
-    note: `${result.load.servedByHeader ? `From the ${result.load.servedByHeader} response header, ` : ''}pods grouped by name (<group>-<hash>-<suffix>); per-pod shares are in the table below. Gaps are buckets where no response named an instance.`,
+    note: `${result.load.servedByHeader ? `From the ${result.load.servedByHeader} response header, ` : ''}pods grouped by name (<group>-<hash>-<suffix>); per-pod shares are in the table below. Gaps are times without requests.`,
   };
 }
