@@ -33,6 +33,15 @@ Options:
   --journal PATH        journal of applied faults (default ${DEFAULT_JOURNAL})
   --metrics [HOST:]PORT serve Rebound's own metrics (Prometheus text format) on loopback
                         while it runs, at http://HOST:PORT/metrics (docs/prometheus.md)
+  --history DIR         keep the results index in DIR/<experiment>/index.jsonl (default
+                        reports/ when the report directory is the default one; with --out
+                        and no --history, no index is kept)
+  --no-history          keep no results index
+  --repeat N            run the experiment N times in a row (1–100), each a full run in
+                        <out>/repeat-K/, then judge the checks across the repeats
+  --repeat-quantile Q   with --repeat: a non-ratio check passes when at least Q of the
+                        repeats (0 < Q ≤ 1, default 1: every one) pass it; ratio checks are
+                        judged on the pooled 95 % Wilson bound (docs/runs-over-time.md)
   -h, --help            show this help
 
 Exit codes: 0 passed, 1 failed, 2 invalid input or usage, 3 aborted by a guardrail,
@@ -49,6 +58,10 @@ interface RunArgs {
   readonly context?: string;
   readonly journal: string;
   readonly metrics?: MetricsAddress;
+  /** undefined: the default (reports/ when the report directory is the default one). */
+  readonly history?: string | false;
+  readonly repeat?: number;
+  readonly repeatQuantile: number;
 }
 
 function parseRunArgs(argv: string[]): RunArgs | 'help' {
@@ -67,6 +80,10 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
         context: { type: 'string' },
         journal: { type: 'string' },
         metrics: { type: 'string' },
+        history: { type: 'string' },
+        'no-history': { type: 'boolean', default: false },
+        repeat: { type: 'string' },
+        'repeat-quantile': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -78,9 +95,13 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'missing experiment file' : `expected one experiment file, got ${positionals.length}: ${positionals.join(' ')}`);
   }
-  for (const flag of ['out', 'toxiproxy-url', 'kubeconfig', 'context', 'journal', 'metrics'] as const) {
+  for (const flag of ['out', 'toxiproxy-url', 'kubeconfig', 'context', 'journal', 'metrics', 'history', 'repeat', 'repeat-quantile'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} needs a value`);
   }
+  if (values.history !== undefined && values['no-history']) throw new UsageError('--history and --no-history exclude each other');
+  const repeat = values.repeat !== undefined ? parseRepeat(values.repeat) : undefined;
+  if (values['repeat-quantile'] !== undefined && repeat === undefined) throw new UsageError('--repeat-quantile needs --repeat N');
+  if (repeat !== undefined && values['dry-run']) throw new UsageError('--repeat and --dry-run exclude each other');
   return {
     file: positionals[0]!,
     out: values.out,
@@ -91,7 +112,24 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
     context: values.context,
     journal: values.journal ?? DEFAULT_JOURNAL,
     ...(values.metrics !== undefined ? { metrics: parseMetricsAddress(values.metrics) } : {}),
+    ...(values['no-history'] ? { history: false as const } : values.history !== undefined ? { history: values.history } : {}),
+    ...(repeat !== undefined ? { repeat } : {}),
+    repeatQuantile: values['repeat-quantile'] !== undefined ? parseQuantile(values['repeat-quantile']) : 1,
   };
+}
+
+const MAX_REPEATS = 100;
+
+function parseRepeat(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_REPEATS) throw new UsageError(`--repeat: expected a whole number from 1 to ${MAX_REPEATS}, got '${text}'`);
+  return n;
+}
+
+function parseQuantile(text: string): number {
+  const q = Number(text);
+  if (text.trim() === '' || !Number.isFinite(q) || q <= 0 || q > 1) throw new UsageError(`--repeat-quantile: expected a number in (0, 1], got '${text}'`);
+  return q;
 }
 
 function timestamp(date: Date): string {

@@ -14,6 +14,8 @@ export const INDEX_ENTRY_VERSION = 1;
 export const MAX_INDEX_CHECKS = 64;
 export const MAX_VALUES_PER_CHECK = 8;
 const MAX_TEXT = 200;
+/** Previous runs a result carries for the trend panel. */
+export const MAX_HISTORY_ENTRIES = 20;
 
 const Text = Type.String({ maxLength: MAX_TEXT });
 

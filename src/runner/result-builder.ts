@@ -102,5 +102,6 @@ export function buildResult(parts: ResultParts): Result {
     timeline: { bucketMs: parts.timeline.bucketMs, buckets: parts.timeline.buckets() },
     events: parts.events,
     ...(parts.harness ? { harness: parts.harness } : {}),
+    ...(parts.history ? { history: parts.history } : {}),
   };
 }

@@ -333,6 +333,7 @@ export async function buildRunResult(run: RunState): Promise<void> {
       timeline: run.timeline,
       events: run.events.all,
       ...(run.harness ? { harness: run.harness } : {}),
+      ...(run.options.history ? { history: run.options.history } : {}),
     }),
   );
 }
