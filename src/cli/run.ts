@@ -15,6 +15,7 @@ import { decideColor } from '../format/color.ts';
 import { painter } from '../format/paint.ts';
 import { formatProgress } from '../runner/progress-line.ts';
 import { reserveReportDir } from '../util/report-dir.ts';
+import { openRunHistory, type RunHistory } from '../history/run-history.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
 import { DirectoryNotWritableError, probeWritableDir } from '../util/probe-writable-dir.ts';
 
@@ -210,29 +211,40 @@ export async function main(argv: string[]): Promise<number> {
       metrics = await startRunMetrics(args.metrics, experiment);
       say(paint('dim', `metrics: ${metrics.url}`));
     }
-    const reporter = args.dryRun ? undefined : await buildReporter(experiment, env, color, stdout, live);
     const redact = await buildRedactor(experiment);
-    const outcome = await runExperiment({
-      experiment,
-      file: args.file,
-      outDir,
-      journalPath,
-      dryRun: args.dryRun,
-      yes: args.yes,
-      env,
-      reporter,
-      observer: metrics ? (await import('../metrics/run-metrics.ts')).combineObservers(observer, metrics.observer) : observer,
-      ...(metrics ? { scrapeTargets: metrics.scrapeTargets } : {}),
-      redact,
-    });
-    clearProgress();
+    const history = args.dryRun ? undefined : runHistory(args, experiment.name, fixedOut === undefined, env, cwd, observer.onNote!);
+    const runObserver = metrics ? (await import('../metrics/run-metrics.ts')).combineObservers(observer, metrics.observer) : observer;
+    const runOnce = async (dir: string) => {
+      const outcome = await runExperiment({
+        experiment,
+        file: args.file,
+        outDir: dir,
+        journalPath,
+        dryRun: args.dryRun,
+        yes: args.yes,
+        env,
+        reporter: args.dryRun ? undefined : await buildReporter(experiment, env, color, stdout, live),
+        observer: runObserver,
+        ...(metrics ? { scrapeTargets: metrics.scrapeTargets } : {}),
+        redact,
+        ...(history ? { history: await history.previous() } : {}),
+      });
+      clearProgress();
+      if (outcome.result && history) await history.record(outcome.result, dir);
+      if (outcome.reportError) errorLine(outcome.reportError);
+      if (outcome.result?.error) errorLine(`${outcome.result.error.kind}: ${outcome.result.error.message}`);
+      return outcome;
+    };
+    if (args.repeat !== undefined) {
+      const { runRepeats } = await import('./run-repeats.ts');
+      return await runRepeats({ count: args.repeat, quantile: args.repeatQuantile, baseDir: outDir, experiment: { name: experiment.name, file: args.file }, runOnce, say, paint, stdout });
+    }
+    const outcome = await runOnce(outDir);
     if (args.dryRun) {
       process.stdout.write(outcome.planText);
       process.stdout.write('Dry run: nothing was injected.\n');
       return EXIT.passed;
     }
-    if (outcome.reportError) errorLine(outcome.reportError);
-    if (outcome.result?.error) errorLine(`${outcome.result.error.kind}: ${outcome.result.error.message}`);
     return outcome.exitCode;
   } catch (error) {
     clearProgress();
@@ -242,6 +254,13 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await metrics?.close();
   }
+}
+
+/** The results index: --history DIR, else reports/ when the report directory is the generated one; none with --no-history. */
+function runHistory(args: RunArgs, experiment: string, defaultOut: boolean, env: NodeJS.ProcessEnv, cwd: string, note: (line: string) => void): RunHistory | undefined {
+  if (args.history === false) return undefined;
+  const historyDir = args.history !== undefined ? resolve(cwd, args.history) : defaultOut ? resolve(cwd, 'reports') : undefined;
+  return historyDir ? openRunHistory({ historyDir, experiment, env, cwd, note }) : undefined;
 }
 
 const PROBE_TIMEOUT_MS = 5000;
