@@ -7,6 +7,7 @@ import { downsampleBuckets, groupServedBy, instanceGroup, MAX_CHART_POINTS } fro
 import { type CheckField, ratioLimits, checkFields, expectedHeadline, failureHeadline, formatCheckRecord, type HeadlinePart, observedHeadline, splitHeadline } from '../check-summary.ts';
 import { type ChartModel, latencyChart, servedByChart, timelineChart } from './charts.ts';
 import { queryChecks, type QueryCheckView } from './query-checks.ts';
+import { trendView, type TrendView } from './trend-view.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
 export const MAX_EVENT_ROWS = 2000;
@@ -63,6 +64,8 @@ export interface ReportView {
   readonly eventCount: number;
   readonly eventsOmitted: number;
   readonly environment: readonly { readonly label: string; readonly value: string }[];
+  /** Previous runs of this experiment and this one (absent when the result carries no history). */
+  readonly trend?: TrendView;
 }
 
 /** A headline split so that the value never wraps: `payments-primary` + `100.0 %`. */
@@ -150,6 +153,7 @@ export function buildReportView(result: Result): ReportView {
     verdict: result.verdict,
     verdictReason: result.verdictReason,
     queryChecks: queryChecks(result),
+    ...(result.history?.length ? { trend: trendView(result) } : {}),
     ...(result.error ? { error: result.error } : {}),
     interrupted: result.interrupted,
     experiment: {
