@@ -27,7 +27,7 @@ than one timeline bucket). Regressions of advisory checks are shown, never decis
 
 Options:
   --last EXPERIMENT     compare the experiment's previous run (A) with its newest (B), from
-                        its results index
+                        its results index (interrupted runs are skipped)
   --history DIR         where the results index is (default reports/)
   --time-tolerance PCT  how much a time may grow, e.g. 20% or 0.2 (default ${Math.round(DEFAULT_TIME_TOLERANCE * 100)}%)
   --json                print the comparison as JSON
@@ -104,13 +104,15 @@ async function lastTwo(args: CompareArgs): Promise<[string, string]> {
   const indexPath = indexPathFor(resolve(args.history), args.last!);
   const read = await readIndexTail(indexPath);
   for (const warning of read.warnings) process.stderr.write(`rebound compare: warning: ${warning}\n`);
-  if (read.entries.length < 2) {
-    const has = existsSync(indexPath) ? `has ${read.entries.length} run${read.entries.length === 1 ? '' : 's'}` : 'does not exist';
+  // An interrupted run measured only part of the experiment: it is no basis for a comparison.
+  const complete = read.entries.filter((entry) => !entry.interrupted);
+  if (complete.length < 2) {
+    const has = existsSync(indexPath) ? `has ${complete.length} complete run${complete.length === 1 ? '' : 's'}` : 'does not exist';
     throw new ValidationError([{ file: indexPath, line: 0, column: 0, path: '', message: `${has}; comparing needs two (run the experiment again, or give two result.json files)` }]);
   }
   const dir = join(indexPath, '..');
-  const previous = read.entries.at(-2)!;
-  const newest = read.entries.at(-1)!;
+  const previous = complete.at(-2)!;
+  const newest = complete.at(-1)!;
   return [resolve(dir, previous.result), resolve(dir, newest.result)];
 }
 

@@ -8,9 +8,9 @@ import type { Revision } from './index-entry.ts';
 
 const GIT_TIMEOUT_MS = 2000;
 
-function git(args: readonly string[], cwd: string): Promise<string | undefined> {
+function git(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', [...args], { cwd, timeout: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024, windowsHide: true }, (error, stdout) => {
+    execFile('git', [...args], { cwd, env, timeout: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024, windowsHide: true }, (error, stdout) => {
       const text = String(stdout).trim();
       resolve(error || text === '' ? undefined : text);
     });
@@ -19,6 +19,6 @@ function git(args: readonly string[], cwd: string): Promise<string | undefined> 
 
 export async function currentRevision(env: NodeJS.ProcessEnv, cwd: string): Promise<Revision> {
   if (env.GITHUB_SHA) return { commit: env.GITHUB_SHA, ...(env.GITHUB_REF_NAME ? { ref: env.GITHUB_REF_NAME } : {}) };
-  const [commit, ref] = await Promise.all([git(['rev-parse', 'HEAD'], cwd), git(['rev-parse', '--abbrev-ref', 'HEAD'], cwd)]);
+  const [commit, ref] = await Promise.all([git(['rev-parse', 'HEAD'], cwd, env), git(['rev-parse', '--abbrev-ref', 'HEAD'], cwd, env)]);
   return { ...(commit ? { commit } : {}), ...(ref && ref !== 'HEAD' ? { ref } : {}) };
 }

@@ -7,7 +7,8 @@
 import { open } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { bounded, DEFAULT_FS_TIMEOUT_MS, makeDirectory } from '../util/bounded-fs.ts';
-import { type IndexEntry, isIndexEntry } from './index-entry.ts';
+import { Value } from '@sinclair/typebox/value';
+import { type IndexEntry, IndexEntrySchema } from './index-entry.ts';
 
 export const INDEX_FILE = 'index.jsonl';
 /** How much of the index's end is read: far more than the entries a trend or a comparison needs. */
@@ -77,6 +78,11 @@ export async function readIndexTail(indexPath: string, options: ReadIndexOptions
     await bounded('close', indexPath, () => handle.close(), timeoutMs);
   }
   return parseIndexText(text, { path: indexPath, fromStart: start === 0 });
+}
+
+// Here rather than in index-entry.ts: the result schema uses the entry schema, and what only reads results need not load TypeBox's validator.
+export function isIndexEntry(value: unknown): value is IndexEntry {
+  return Value.Check(IndexEntrySchema, value);
 }
 
 /** Parses index lines; `fromStart` false means the text starts mid-file (its first line is partial and dropped). */

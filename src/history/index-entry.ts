@@ -5,7 +5,6 @@
  * its tail, and the same entries are echoed (bounded) in a result's `history` for the trend panel.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import type { CheckResult, Result } from '../result/result.ts';
 import { CHECK_VERDICTS, VERDICTS } from '../result/result.ts';
 
@@ -44,10 +43,6 @@ export const IndexEntrySchema = Type.Object({
 
 export type IndexCheck = Static<typeof IndexCheckSchema>;
 export type IndexEntry = Static<typeof IndexEntrySchema>;
-
-export function isIndexEntry(value: unknown): value is IndexEntry {
-  return Value.Check(IndexEntrySchema, value);
-}
 
 const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
 

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { indexEntryOf, isIndexEntry, MAX_INDEX_CHECKS } from '../../src/history/index-entry.ts';
-import { appendIndexEntry, indexPathFor, parseIndexText, readIndexTail, relativeToIndex } from '../../src/history/history-index.ts';
+import { indexEntryOf, MAX_INDEX_CHECKS } from '../../src/history/index-entry.ts';
+import { appendIndexEntry, indexPathFor, isIndexEntry, parseIndexText, readIndexTail, relativeToIndex } from '../../src/history/history-index.ts';
 import { makeResult } from '../reporters/fixtures/make-result.ts';
 
 describe('results index (index.jsonl)', () => {
