@@ -44,6 +44,7 @@ export function renderRepeatsHtml(combined: CombinedRun): string {
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <title>${e(combined.experiment.name)}: ${e(combined.verdict)} across ${combined.repeats.length} repeats</title><style>${CSS}</style></head>
 <body><main>
 <div class="banner v-${e(combined.verdict)}"><h1>${e(combined.experiment.name)} — ${e(combined.verdict.toUpperCase())} across ${combined.repeats.length} of ${combined.requested} repeats</h1>
