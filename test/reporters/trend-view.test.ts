@@ -21,11 +21,15 @@ describe('HTML report: trend panel', () => {
     const result = withHistory(makeResult(), [makeResult({ variant: 'failed' }), makeResult()]);
     expect(() => validateResult(JSON.parse(JSON.stringify(result)), 'r.json')).not.to.throw();
     const view = trendView(result)!;
-    expect(view.rows.map((r) => [r.verdict, r.current])).to.deep.equal([['failed', false], ['passed', false], [result.verdict, true]]);
-    const ratioCheck = result.checks.findIndex((c) => c.kind === 'successRatio');
-    expect(view.rows[0]!.cells[ratioCheck]!.value).to.match(/^\d+\.\d\d %$/);
-    expect(view.sparklines.length).to.be.greaterThan(0);
-    expect(view.sparklines[0]!.points.split(' ')).to.have.length(3);
+    expect(view.runs.map((r) => [r.verdict, r.current, r.label])).to.deep.equal([['failed', false, '01-01 00:00'], ['passed', false, '01-02 00:00'], [result.verdict, true, '03-14 09:26']]);
+    const ratioCheck = result.checks.find((c) => c.kind === 'successRatio')!;
+    const row = view.checks.find((c) => c.name === ratioCheck.name)!;
+    expect(row.key).to.equal('ratio');
+    expect(row.cells.map((c) => c.value)).to.deep.equal(
+      [makeResult({ variant: 'failed' }), makeResult(), result].map((r) => `${((r.checks.find((c) => c.name === ratioCheck.name)!.observed.ratio as number) * 100).toFixed(2)} %`),
+    );
+    expect(row.sparkline!.points.split(' ')).to.have.length(3);
+    expect(row.sparkline!.dots.map((d) => d.colour)).to.deep.equal(['#cf222e', '#1a7f37', '#1a7f37']);
     const html = renderHtml(result);
     expect(html).to.include('id="trend"');
     expect(html).to.include('3 runs of payments-primary-down');
@@ -35,7 +39,7 @@ describe('HTML report: trend panel', () => {
 
   it('at most the last ten runs', () => {
     const previous = Array.from({ length: 15 }, () => makeResult());
-    expect(trendView(withHistory(makeResult(), previous))!.rows).to.have.length(TREND_RUNS);
+    expect(trendView(withHistory(makeResult(), previous))!.runs).to.have.length(TREND_RUNS);
   });
 
   it('escapes every text from the history (a hostile check name or commit never becomes markup)', () => {

@@ -11,7 +11,7 @@ import { CHECK_SYMBOL, VERDICT_SYMBOL } from '../format.ts';
 /** Runs shown: this one and up to nine before it. */
 export const TREND_RUNS = 10;
 /** A run as the result's history holds it (read-only). */
-type TrendRun = NonNullable<Result['history']>[number];
+type HistoryRun = NonNullable<Result['history']>[number];
 
 const SPARK = { width: 160, height: 28, pad: 4 } as const;
 
@@ -21,30 +21,37 @@ export interface TrendCell {
   readonly value: string;
 }
 
-export interface TrendRow {
-  readonly when: string;
+/** One run, a column: when, against which commit, its verdict. */
+export interface TrendRun {
+  /** `01-02 10:00` (UTC); `at` is the full ISO time. */
+  readonly label: string;
+  readonly at: string;
+  readonly commit: string;
   readonly verdict: string;
   readonly symbol: string;
-  readonly commit: string;
   readonly current: boolean;
+}
+
+/** One check, a row: its key value in each run, and a sparkline of it. */
+export interface TrendCheckRow {
+  readonly name: string;
+  readonly key: string;
   readonly cells: readonly TrendCell[];
+  readonly sparkline?: Sparkline;
 }
 
 export interface Sparkline {
-  readonly check: string;
-  readonly key: string;
   readonly width: number;
   readonly height: number;
   readonly points: string;
-  readonly dots: readonly { readonly x: string; readonly y: string; readonly verdict: string; readonly title: string }[];
+  readonly dots: readonly { readonly x: string; readonly y: string; readonly colour: string; readonly title: string }[];
   readonly range: string;
 }
 
 export interface TrendView {
   readonly title: string;
-  readonly checks: readonly string[];
-  readonly rows: readonly TrendRow[];
-  readonly sparklines: readonly Sparkline[];
+  readonly runs: readonly TrendRun[];
+  readonly checks: readonly TrendCheckRow[];
 }
 
 function formatValue(key: string | undefined, value: number | null | undefined): string {
@@ -57,7 +64,9 @@ function formatValue(key: string | undefined, value: number | null | undefined):
 
 const round1 = (n: number) => String(Math.round(n * 10) / 10);
 
-function sparkline(check: string, key: string, runs: readonly TrendRun[]): Sparkline | undefined {
+const DOT_COLOUR: Readonly<Record<string, string>> = { passed: '#1a7f37', failed: '#cf222e' };
+
+function sparkline(check: string, key: string, runs: readonly HistoryRun[]): Sparkline | undefined {
   const points = runs.map((run, i) => {
     const c = run.checks.find((x) => x.name === check);
     const value = c?.values[key];
@@ -71,33 +80,41 @@ function sparkline(check: string, key: string, runs: readonly TrendRun[]): Spark
   const x = (i: number) => SPARK.pad + (i * (SPARK.width - 2 * SPARK.pad)) / Math.max(1, runs.length - 1);
   const y = (v: number) => SPARK.height - SPARK.pad - ((v - low) / span) * (SPARK.height - 2 * SPARK.pad);
   return {
-    check,
-    key,
     width: SPARK.width,
     height: SPARK.height,
     points: known.map((p) => `${round1(x(p.i))},${round1(y(p.value))}`).join(' '),
-    dots: known.map((p) => ({ x: round1(x(p.i)), y: round1(y(p.value)), verdict: p.verdict, title: `${p.when}: ${formatValue(key, p.value)} (${p.verdict})` })),
+    dots: known.map((p) => ({ x: round1(x(p.i)), y: round1(y(p.value)), colour: DOT_COLOUR[p.verdict] ?? '#9a6700', title: `${p.when}: ${formatValue(key, p.value)} (${p.verdict})` })),
     range: `${formatValue(key, low)} – ${formatValue(key, high)}`,
   };
+}
+
+/** `2026-01-02T10:00:00.000Z` → `01-02 10:00`; anything else as it is. */
+function shortTime(iso: string): string {
+  const match = /^\d{4}-(\d\d-\d\d)T(\d\d:\d\d)/.exec(iso);
+  return match ? `${match[1]} ${match[2]}` : iso;
 }
 
 export function trendView(result: Result): TrendView | undefined {
   if (!result.history || result.history.length === 0) return undefined;
   const current = indexEntryOf(result, '');
-  const runs: TrendRun[] = [...result.history.slice(-(TREND_RUNS - 1)), current];
-  const checks = result.checks.map((c) => c.name);
-  const rows = runs.map((run, i): TrendRow => ({
-    when: run.startedAt,
+  const runs: HistoryRun[] = [...result.history.slice(-(TREND_RUNS - 1)), current];
+  const columns = runs.map((run, i): TrendRun => ({
+    label: shortTime(run.startedAt),
+    at: run.startedAt,
+    commit: run.commit ? `${run.commit.slice(0, 7)}${run.ref ? ` ${run.ref}` : ''}` : '',
     verdict: run.verdict,
     symbol: VERDICT_SYMBOL[run.verdict],
-    commit: run.commit ? `${run.commit.slice(0, 10)}${run.ref ? ` (${run.ref})` : ''}` : '',
     current: i === runs.length - 1,
-    cells: checks.map((name) => {
-      const c = run.checks.find((x) => x.name === name);
+  }));
+  const checks = current.checks.map((check): TrendCheckRow => {
+    const key = check.primary ?? '';
+    const cells = runs.map((run): TrendCell => {
+      const c = run.checks.find((x) => x.name === check.name);
       if (!c) return { verdict: 'missing', symbol: '', value: '—' };
       return { verdict: c.verdict, symbol: CHECK_SYMBOL[c.verdict], value: formatValue(c.primary, c.primary !== undefined ? c.values[c.primary] : undefined) };
-    }),
-  }));
-  const sparklines = current.checks.flatMap((c) => (c.primary !== undefined ? [sparkline(c.name, c.primary, runs)] : [])).filter((s): s is Sparkline => s !== undefined);
-  return { title: `${runs.length} runs of ${result.experiment.name}, newest last`, checks, rows, sparklines };
+    });
+    const line = check.primary !== undefined ? sparkline(check.name, check.primary, runs) : undefined;
+    return { name: check.name, key, cells, ...(line ? { sparkline: line } : {}) };
+  });
+  return { title: `${runs.length} runs of ${result.experiment.name}, oldest first`, runs: columns, checks };
 }
