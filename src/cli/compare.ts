@@ -13,6 +13,7 @@ import { compareResults, DEFAULT_TIME_TOLERANCE } from '../history/compare.ts';
 import { indexPathFor, readIndexTail } from '../history/history-index.ts';
 import { renderComparison } from '../history/render-compare.ts';
 import { EXIT } from '../result/exit-codes.ts';
+import type { Result } from '../result/result.ts';
 import { loadResult } from '../result/validate-result.ts';
 
 export const HELP = `Usage: rebound compare <a> <b> [options]
@@ -116,6 +117,15 @@ async function lastTwo(args: CompareArgs): Promise<[string, string]> {
   return [resolve(dir, previous.result), resolve(dir, newest.result)];
 }
 
+/** Both results, or one ValidationError listing the problems of both files. */
+async function loadBoth(fileA: string, fileB: string): Promise<[Result, Result]> {
+  const [a, b] = await Promise.allSettled([loadResult(fileA), loadResult(fileB)]);
+  if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value];
+  const failures = [a, b].flatMap((settled) => (settled.status === 'rejected' ? [settled.reason as unknown] : []));
+  if (failures.every((error) => error instanceof ValidationError)) throw new ValidationError(failures.flatMap((error) => (error as ValidationError).issues));
+  throw failures.find((error) => !(error instanceof ValidationError));
+}
+
 export async function main(argv: string[]): Promise<number> {
   let args: CompareArgs | 'help';
   try {
@@ -130,7 +140,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const [fileA, fileB] = args.last !== undefined ? await lastTwo(args) : [resultFileOf(args.a!), resultFileOf(args.b!)];
-    const [a, b] = await Promise.all([loadResult(fileA), loadResult(fileB)]);
+    const [a, b] = await loadBoth(fileA, fileB);
     const comparison = compareResults(a, b, { labels: [fileA, fileB], timeTolerance: args.timeTolerance });
     process.stdout.write(args.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison, painter(args.color)));
     return comparison.regressed ? EXIT.failed : EXIT.passed;
