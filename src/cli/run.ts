@@ -3,10 +3,9 @@
  * verdict's code. The only place run errors become messages and exit codes.
  */
 import { rmdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
-import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { parseMetricsAddress, type MetricsAddress } from '../metrics/metrics-server.ts';
 import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
@@ -14,10 +13,11 @@ import { applyTargetOverrides } from '../runner/overrides.ts';
 import { decideColor } from '../format/color.ts';
 import { painter } from '../format/paint.ts';
 import { formatProgress } from '../runner/progress-line.ts';
-import { reserveReportDir } from '../util/report-dir.ts';
 import { openRunHistory, type RunHistory } from '../history/run-history.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
-import { DirectoryNotWritableError, probeWritableDir } from '../util/probe-writable-dir.ts';
+import { buildRedactor, buildReporter, prepareRunPlaces } from '../runner/run-setup.ts';
+
+export { defaultOutDir } from '../runner/run-setup.ts';
 
 export const RUN_USAGE = `Usage: rebound run <file> [options]
 
@@ -133,15 +133,6 @@ function parseQuantile(text: string): number {
   return q;
 }
 
-function timestamp(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
-}
-
-export function defaultOutDir(experiment: ResolvedExperiment, cwd: string, now = new Date()): string {
-  return experiment.report.outDir ?? resolve(cwd, 'reports', experiment.name, timestamp(now));
-}
-
 export async function main(argv: string[]): Promise<number> {
   const env = process.env;
   const cwd = process.cwd();
@@ -181,11 +172,9 @@ export async function main(argv: string[]): Promise<number> {
     const { loadExperiment } = await import('../experiment/index.ts');
     const loaded = await loadExperiment(args.file, { env, cwd });
     const experiment = applyTargetOverrides(loaded, { toxiproxyUrl: args.toxiproxyUrl, kubeconfig: args.kubeconfig, context: args.context });
-    // --out and report.outDir are the user's fixed choice; a generated directory is never shared.
-    const fixedOut = args.out ? resolve(cwd, args.out) : experiment.report.outDir;
-    const journalPath = resolve(cwd, args.journal);
-    if (!args.dryRun) await checkWritable(fixedOut ?? defaultOutDir(experiment, cwd), journalPath, { outGiven: fixedOut !== undefined, journalGiven: args.journal !== DEFAULT_JOURNAL });
-    const outDir = fixedOut ?? (args.dryRun ? defaultOutDir(experiment, cwd) : (reserved = await reserveReportDir(defaultOutDir(experiment, cwd))));
+    const places = await prepareRunPlaces({ experiment, cwd, out: args.out, journal: args.journal, dryRun: args.dryRun });
+    reserved = places.reserved;
+    const { outDir, journalPath } = places;
 
     // Event lines come from the console reporter (stdout); the live line is ours (stderr, TTY only).
     const observer: RunObserver = {
@@ -212,7 +201,7 @@ export async function main(argv: string[]): Promise<number> {
       say(paint('dim', `metrics: ${metrics.url}`));
     }
     const redact = await buildRedactor(experiment);
-    const history = args.dryRun ? undefined : runHistory(args, experiment.name, fixedOut === undefined, env, cwd, observer.onNote!);
+    const history = args.dryRun ? undefined : runHistory(args, experiment.name, places.reserved !== undefined, env, cwd, observer.onNote!);
     const runObserver = metrics ? (await import('../metrics/run-metrics.ts')).combineObservers(observer, metrics.observer) : observer;
     const runOnce = async (dir: string) => {
       const outcome = await runExperiment({
@@ -223,7 +212,7 @@ export async function main(argv: string[]): Promise<number> {
         dryRun: args.dryRun,
         yes: args.yes,
         env,
-        reporter: args.dryRun ? undefined : await buildReporter(experiment, env, color, stdout, live),
+        reporter: args.dryRun ? undefined : await buildReporter(experiment, { env, color, stdout, isTTY: live }),
         observer: runObserver,
         ...(metrics ? { scrapeTargets: metrics.scrapeTargets } : {}),
         redact,
@@ -263,27 +252,6 @@ function runHistory(args: RunArgs, experiment: string, defaultOut: boolean, env:
   return historyDir ? openRunHistory({ historyDir, experiment, env, cwd, note }) : undefined;
 }
 
-const PROBE_TIMEOUT_MS = 5000;
-
-/** Before any fault: where the reports and the journal go must be writable (a bad --out is found now, not after the run). */
-async function checkWritable(outDir: string, journalPath: string, given: { outGiven: boolean; journalGiven: boolean }): Promise<void> {
-  const places = [
-    { dir: outDir, what: 'the reports', flag: '--out DIR', given: given.outGiven },
-    { dir: dirname(journalPath), what: 'the journal', flag: '--journal PATH', given: given.journalGiven },
-  ];
-  for (const place of places) {
-    try {
-      await probeWritableDir(place.dir, { timeoutMs: PROBE_TIMEOUT_MS });
-    } catch (error) {
-      if (!(error instanceof DirectoryNotWritableError)) throw error;
-      const message = `${error.message}; nothing was run`;
-      const hint = `write ${place.what} somewhere writable with ${place.flag}`;
-      if (place.given) throw new UsageError(`${message} (${hint})`);
-      throw new InfraError(message, hint);
-    }
-  }
-}
-
 function reportFailure(error: unknown, errorLine: (text: string) => void): number {
   if (error instanceof ValidationError) {
     for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
@@ -311,17 +279,4 @@ function reportFailure(error: unknown, errorLine: (text: string) => void): numbe
   errorLine(`internal error: ${text}`);
   if (process.env.REBOUND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return EXIT.error;
-}
-
-async function buildReporter(experiment: ResolvedExperiment, env: NodeJS.ProcessEnv, color: boolean, stdout: NodeJS.WritableStream, isTTY: boolean) {
-  const { createReporters, multiplexReporters } = await import('../reporters/index.ts');
-  const formats = [...experiment.report.formats];
-  const summary = env.GITHUB_STEP_SUMMARY || undefined;
-  const reporters = createReporters({ formats, stdout, isTTY, color, githubStepSummary: summary });
-  return multiplexReporters(reporters);
-}
-
-async function buildRedactor(experiment: ResolvedExperiment): Promise<<T>(value: T) => T> {
-  const { createValueRedactor } = await import('../result/redact.ts');
-  return createValueRedactor({ secrets: experiment.report.secrets, headerNames: experiment.report.redactHeaders });
 }

@@ -199,6 +199,13 @@ export function expectedHeadline(check: CheckResult): CheckHeadline {
       const label = percentile === 100 ? 'max' : percentile !== undefined ? `p${percentile}` : '';
       return { lines: [max === undefined ? '—' : `${label ? `${label} ` : ''}≤ ${formatDuration(max)}`], sub: scope };
     }
+    case 'prometheus': {
+      const min = num(e.min);
+      const max = num(e.max);
+      const raw = (n: number) => String(Math.round(n * 1e6) / 1e6);
+      const line = min !== undefined && max !== undefined ? `${raw(min)} … ${raw(max)}` : min !== undefined ? `≥ ${raw(min)}` : max !== undefined ? `≤ ${raw(max)}` : '—';
+      return { lines: [line], sub: [typeof e.mode === 'string' ? e.mode : '', scope].filter(Boolean).join(' · ') };
+    }
     case 'podsReady': {
       const count = num(e.count);
       const within = num(e.withinMs);
@@ -216,6 +223,8 @@ export function expectedHeadline(check: CheckResult): CheckHeadline {
 /** Which record of a check a value comes from: observed ratios are measurements, expected ones thresholds. */
 export type CheckRecord = 'observed' | 'expected';
 
+/** Kinds whose min and max bound a query's own value (a count, seconds, a ratio): shown as written. */
+const RAW_VALUE_KINDS = new Set(['prometheus']);
 const RATIO_KEYS = new Set(['ratio', 'min', 'max', 'threshold', 'tolerance', 'share', 'successRatio', 'failureRatio']);
 /** Expected keys shown as a comparison rather than `key value` (an observed maxMs is a measurement). */
 const COMPARATORS: Readonly<Record<string, string>> = { min: '≥ ', max: '≤ ', maxMs: '≤ ', minMs: '≥ ', withinMs: 'within ' };
@@ -228,7 +237,7 @@ export function formatCheckValue(check: CheckResult, record: CheckRecord, key: s
   if (typeof value === 'number') {
     if (/Ms$/.test(key)) return record === 'expected' ? formatDuration(value) : observedDuration(check, value);
     if (key === 'percentile') return `p${value}`;
-    if (RATIO_KEYS.has(key) && value >= 0 && value <= 1) return ratio(value);
+    if (RATIO_KEYS.has(key) && value >= 0 && value <= 1 && !RAW_VALUE_KINDS.has(check.kind)) return ratio(value);
     return Number.isInteger(value) ? formatCount(value) : String(Math.round(value * 1000) / 1000);
   }
   const entries = Object.entries(value);
