@@ -11,6 +11,7 @@ import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox
 import type { AnyCheckKind } from '../checks/check-kind.ts';
 import type { AnyFaultKind } from '../faults/fault-kind.ts';
 import { FAILURE_KINDS, type FailureKind } from '../load/sample.ts';
+import { IndexEntrySchema, MAX_HISTORY_ENTRIES } from '../history/index-entry.ts';
 import { EVENT_KINDS } from '../timeline/events.ts';
 import { CHECK_VERDICTS, RESULT_SCHEMA_VERSION, VERDICTS } from './result.ts';
 
@@ -275,6 +276,12 @@ export function resultSchemaOf(faultKinds: readonly Pick<AnyFaultKind, 'kinds'>[
       events: Type.Array(Event.ref()),
       harness: Type.Optional(Harness),
       failureLog: Type.Optional(FailureLog),
+      history: Type.Optional(
+        Type.Array(IndexEntrySchema, {
+          maxItems: MAX_HISTORY_ENTRIES,
+          description: "The experiment's previous runs from its results index (oldest first), for the report's trend panel; absent when the run kept no history.",
+        }),
+      ),
     },
     {
       $schema: 'https://json-schema.org/draft/2020-12/schema',

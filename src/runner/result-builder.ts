@@ -115,5 +115,6 @@ export function buildResult(parts: ResultParts): Result {
     events: parts.events,
     ...(parts.harness ? { harness: parts.harness } : {}),
     ...(parts.failureLog ? { failureLog: parts.failureLog } : {}),
+    ...(parts.history ? { history: parts.history } : {}),
   };
 }

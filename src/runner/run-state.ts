@@ -66,6 +66,8 @@ export interface RunExperimentOptions {
   readonly redact?: <T>(value: T) => T;
   /** What an embedded Prometheus scrapes besides the local plane's pods (e.g. the `--metrics` endpoint). */
   readonly scrapeTargets?: readonly import('../prometheus/config.ts').ScrapeTarget[];
+  /** Previous runs from the results index, echoed in the result for the report's trend panel. */
+  readonly history?: readonly import('../history/index-entry.ts').IndexEntry[];
   /** Default: by experiment.load.driver. */
   readonly loadDriver?: LoadDriver;
   /** Default: the process. false = do not listen (tests, the programmatic API unless asked). */

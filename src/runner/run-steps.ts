@@ -334,6 +334,7 @@ export async function buildRunResult(run: RunState): Promise<void> {
       events: run.events.all,
       ...(run.harness ? { harness: run.harness } : {}),
       failureLog: buildFailureLog(run.timeline.failureLog, toIso),
+      ...(run.options.history ? { history: run.options.history } : {}),
     }),
   );
 }

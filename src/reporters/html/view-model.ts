@@ -9,6 +9,7 @@ import { type ChartModel, latencyChart, servedByChart, timelineChart } from './c
 import { queryChecks, type QueryCheckView } from './query-checks.ts';
 import { buildFailureView, type FailureView } from './failure-view.ts';
 import { servedByShareLines } from './served-by-shares.ts';
+import { trendView, type TrendView } from './trend-view.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
 export const MAX_EVENT_ROWS = 2000;
@@ -67,6 +68,8 @@ export interface ReportView {
   readonly eventCount: number;
   readonly eventsOmitted: number;
   readonly environment: readonly { readonly label: string; readonly value: string }[];
+  /** Previous runs of this experiment and this one (absent when the result carries no history). */
+  readonly trend?: TrendView;
 }
 
 /** A headline split so that the value never wraps: `payments-primary` + `100.0 %`. */
@@ -136,6 +139,7 @@ export function buildReportView(result: Result): ReportView {
     verdictReason: result.verdictReason,
     queryChecks: queryChecks(result),
     ...((failures) => (failures ? { failures } : {}))(buildFailureView(result, series)),
+    ...(result.history?.length ? { trend: trendView(result) } : {}),
     ...(result.error ? { error: result.error } : {}),
     interrupted: result.interrupted,
     experiment: {
