@@ -3,9 +3,7 @@ import { parseArgs } from 'node:util';
 import { formatIssue, ValidationError } from '../errors.ts';
 import { loadExperiment } from '../experiment/index.ts';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
-import { experimentPermissions } from '../rbac/experiment-permissions.ts';
-import { policyRules } from '../rbac/policy-rules.ts';
-import { rbacManifests } from '../rbac/rbac-manifests.ts';
+import { experimentRbac } from '../rbac/rbac-manifests.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { REBOUND_VERSION } from '../version.ts';
 
@@ -102,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const namespace = args.namespace ?? experiment.target.kubernetes?.namespace ?? 'default';
-  const yaml = rbacManifests(experiment, policyRules(experimentPermissions(experiment)), {
+  const yaml = experimentRbac(experiment, {
     namespace,
     serviceAccount: args.serviceAccount,
     ...(args.job ? { image: args.image } : {}),

@@ -6,7 +6,8 @@
  */
 import { Document, isMap, isSeq } from 'yaml';
 import type { ResolvedExperiment } from '../experiment/resolved.ts';
-import type { ScopedRules } from './policy-rules.ts';
+import { experimentPermissions } from './experiment-permissions.ts';
+import { policyRules, type ScopedRules } from './policy-rules.ts';
 
 export interface RbacOptions {
   /** Namespace of the ServiceAccount (and the Job); default the experiment's target namespace. */
@@ -130,4 +131,9 @@ export function rbacManifests(experiment: ResolvedExperiment, scopes: readonly S
   const serviceAccount = yamlDocument({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: options.serviceAccount, namespace: options.namespace, labels: LABELS } });
   const documents = [serviceAccount, ...scopes.flatMap((scoped) => roleDocuments(experiment, scoped, options)), ...(options.image ? jobDocuments(experiment, options) : [])];
   return documents.map((doc) => doc.toString({ lineWidth: 0 })).join('---\n');
+}
+
+/** Everything `rebound rbac` prints for this experiment. */
+export function experimentRbac(experiment: ResolvedExperiment, options: RbacOptions): string {
+  return rbacManifests(experiment, policyRules(experimentPermissions(experiment)), options);
 }
