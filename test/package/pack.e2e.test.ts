@@ -124,6 +124,13 @@ describe('npm package: pack, install offline, run', function () {
     expect(dry.stdout).to.include('Dry run: nothing was injected.');
   });
 
+  it('rebound rbac: prints the Role from the installed package', async () => {
+    const rbac = await rebound(['rbac', join(REPO, 'experiments/payments-pod-kill.yaml')]);
+    expect(rbac.code, rbac.stderr).to.equal(0);
+    expect(rbac.stdout).to.include('kind: Role\n');
+    expect(rbac.stdout).to.include('- delete');
+  });
+
   it('rebound report: renders the HTML report from the packaged templates', async () => {
     const out = join(dir, 'report');
     const result = join(dir, 'result.json');
