@@ -172,8 +172,8 @@ export class ApiHttpServer {
     return {
       kind: 'TokenRequest',
       apiVersion: 'authentication.k8s.io/v1',
-      metadata: { name: route.name, namespace: route.namespace, creationTimestamp: null },
-      spec: { audiences: Array.isArray(requested?.audiences) ? requested.audiences : ['https://kubernetes.default.svc'], expirationSeconds: seconds, boundObjectRef: null },
+      metadata: { name: route.name, namespace: route.namespace },
+      spec: { audiences: Array.isArray(requested?.audiences) && requested.audiences.length > 0 ? requested.audiences : ['https://kubernetes.default.svc'], expirationSeconds: seconds },
       status: { token, expirationTimestamp: new Date(expiresAtMs).toISOString().replace(/\.\d{3}Z$/, 'Z') },
     };
   }
