@@ -6,11 +6,14 @@ import { existsSync } from 'node:fs';
 
 const built = new URL('../dist/src/cli/main.js', import.meta.url);
 const sources = new URL('../src/cli/main.ts', import.meta.url);
-const fromDist = existsSync(built) && (process.env.REBOUND_FROM === 'dist' || !existsSync(sources));
+const wantDist = process.env.REBOUND_FROM === 'dist' || !existsSync(sources);
 
 let main;
-if (fromDist) {
+if (wantDist && existsSync(built)) {
   ({ main } = await import(built.href));
+} else if (wantDist) {
+  process.stderr.write(`rebound: no build at ${built.pathname}${existsSync(sources) ? ": run 'npm run build' first" : ' (a broken install: reinstall the package)'}\n`);
+  process.exit(4);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
