@@ -12,6 +12,7 @@ import type { CheckResult, FaultResult, PhaseResult } from '../result/result.ts'
 import type { OpenTarget } from '../runner/target.ts';
 import type { RunEvent } from '../timeline/events.ts';
 import type { TimelineView } from '../timeline/timeline.ts';
+import type { KubePermission } from '../rbac/permission.ts';
 
 /** Everything a check may look at once the run is over. Offsets are on the run clock. */
 export interface CheckContext {
@@ -57,6 +58,8 @@ export interface CheckKind<Spec = never, S extends CheckSpecBase = CheckSpecBase
   resolve(env: CheckResolveEnv, path: FieldPath, spec: Spec): S | undefined;
   /** The name when the experiment gives none. */
   defaultName(spec: S): string;
+  /** What it (and what it reads) calls through the Kubernetes API: the rules `rebound rbac` grants it. Absent: none. */
+  kubernetesPermissions?(spec: S): readonly KubePermission[];
   /** Problems that stop the run before any fault (e.g. a query that does not parse). */
   preflight?(check: ResolvedCheck<S>, context: { readonly target: OpenTarget; readonly signal: AbortSignal }): Promise<readonly string[]>;
   /**

@@ -53,6 +53,8 @@ interface Kill {
 export const podsReadyCheck: CheckKind<Static<typeof PodsReadySchema>, PodsReadySpec> = {
   key: 'podsReady',
   schema: PodsReadySchema,
+  // Judged from the pod watch's events: the watch lists, then watches, the namespace's pods.
+  kubernetesPermissions: (spec) => [{ namespace: spec.namespace, apiGroup: '', resource: 'pods', verbs: ['list', 'watch'], reason: `podsReady: watch pods ${spec.selector} become Ready` }],
   resolve(env, path, spec) {
     if (!env.target.kubernetes) env.ctx.error(path, 'podsReady needs target.kubernetes', 'key');
     checkSelector(env.ctx, [...path, 'selector'], spec.selector);

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
   toxiproxy: { summary: 'run the embedded Toxiproxy-compatible server', load: () => import('./toxiproxy.ts') },
   cluster: { summary: 'run the local Kubernetes-API control plane', load: () => import('./cluster.ts') },
   load: { summary: 'drive HTTP load at a URL (open or closed model)', load: () => import('./load.ts') },
+  rbac: { summary: 'print least-privilege RBAC (and a Job) to run an experiment in its cluster', load: () => import('./rbac.ts') },
 };
 
 export function usage(): string {

@@ -13,6 +13,7 @@ import type { JournalInfrastructure } from '../runner/journal.ts';
 import type { OpenTarget } from '../runner/target.ts';
 import type { RunEvent } from '../timeline/events.ts';
 import type { PodWatch } from './pod-watch.ts';
+import type { KubePermission } from '../rbac/permission.ts';
 
 /** What every resolved fault carries; `kind` is one of its FaultKind's `kinds`. */
 export interface FaultBase {
@@ -101,6 +102,11 @@ export interface FaultKind<Spec = never, F extends FaultBase = FaultBase, R exte
   plannedPodKills?(fault: F, phaseMs: number): number;
   /** Namespaces whose pods the runner watches from before load starts. */
   watchNamespaces?(fault: F): readonly string[];
+  /**
+   * What it calls through the Kubernetes API (preflight, plan, apply, revert, cleanup): the
+   * rules `rebound rbac` grants it. Absent: it makes no Kubernetes API calls.
+   */
+  kubernetesPermissions?(fault: F): readonly KubePermission[];
   /** Binds the kind to the run's target; throws a UsageError when the target lacks what it needs. */
   open(services: FaultServices): FaultInjector<F, R>;
   describeRecord(record: R): string;

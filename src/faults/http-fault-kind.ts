@@ -14,7 +14,7 @@ import { formatSpecDuration } from '../format/duration.ts';
 import { Duration, Namespace, NonEmpty } from '../experiment/schema-parts.ts';
 import type { FaultInjector, FaultKind, Revert } from './fault-kind.ts';
 import { loadKubeAccess, type KubeAccess } from './kube.ts';
-import { ConcurrentEditError, VirtualServices, type HttpRule, type JsonPatch, type VirtualService } from './virtual-services.ts';
+import { ConcurrentEditError, ISTIO_GROUP, VirtualServices, type HttpRule, type JsonPatch, type VirtualService } from './virtual-services.ts';
 
 const Percent = Type.Number({ minimum: 0, maximum: 100, description: 'Share of requests, 0–100 (Istio percentage.value).' });
 
@@ -243,6 +243,19 @@ export const httpFaultKind: FaultKind<HttpFaultSpec, HttpFault, HttpFaultRecord>
   open({ target }) {
     if (!target.kube) throw new UsageError('httpFault needs target.kubernetes');
     return injector(target.kube.access);
+  },
+
+  kubernetesPermissions(fault) {
+    const on = { namespace: fault.namespace, apiGroup: ISTIO_GROUP, resource: 'virtualservices' } as const;
+    if ('host' in fault.target) {
+      const name = createdName(fault);
+      return [
+        { ...on, verbs: ['list'], reason: `httpFault ${fault.id}: preflight, no VirtualService may own host ${fault.target.host} yet` },
+        { ...on, verbs: ['create'], reason: `httpFault ${fault.id}: create VirtualService ${name} for the fault` },
+        { ...on, verbs: ['get', 'delete'], resourceNames: [name], reason: `httpFault ${fault.id}: revert, delete the VirtualService it created` },
+      ];
+    }
+    return [{ ...on, verbs: ['get', 'patch'], resourceNames: [fault.target.virtualService], reason: `httpFault ${fault.id}: read the routes, patch the fault in and out` }];
   },
 
   describeRecord: (record) => `${record.created ? 'created ' : ''}VirtualService ${record.namespace}/${record.name}${record.routes.length ? ` routes ${record.routes.map((r) => r.name ?? `http[${r.index}]`).join(', ')}` : ''} fault on ${record.server}`,

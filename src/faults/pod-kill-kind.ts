@@ -93,6 +93,12 @@ export const podKillFaultKind: FaultKind<PodKillSpec, PodKillFault, PodKillRever
 
   watchNamespaces: (fault) => [fault.namespace],
 
+  // pod-kill.ts lists the matching pods and deletes them (no get); the pod watch lists and watches.
+  kubernetesPermissions: (fault) => [
+    { namespace: fault.namespace, apiGroup: '', resource: 'pods', verbs: ['list', 'watch'], reason: `podKill ${fault.id}: find the pods matching ${fault.selector}; watch them die and come back` },
+    { namespace: fault.namespace, apiGroup: '', resource: 'pods', verbs: ['delete'], reason: `podKill ${fault.id}: kill them` },
+  ],
+
   open({ experiment, target, watchFor, onAsyncError }) {
     if (!target.kube) throw new UsageError('podKill faults need target.kubernetes');
     return new PodKillInjector({ access: target.kube.access, budget: new PodKillBudget(experiment.guardrails.maxPodsKilled), watchFor, onRepeatError: onAsyncError });

@@ -1,7 +1,7 @@
 /**
  * Child-process entry that hosts one piece of local infrastructure for a run: the embedded
  * Toxiproxy or the local control plane (whose Service listeners carry every byte of the system
- * under test's traffic). Run by infra-process.ts as `node --import tsx infra-host.ts`, spawned
+ * under test's traffic). Run by infra-process.ts as `node --import tsx infra-host.ts` (`node infra-host.js` when built), spawned
  * detached (its own process group, so a terminal's Ctrl-C reaches only the runner, which reverts
  * first and then closes this), with an IPC channel.
  *

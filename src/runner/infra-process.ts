@@ -18,12 +18,15 @@ import type { JournalProcess } from './journal.ts';
 import { descendantProcessGroups, killProcessGroup } from './process-groups.ts';
 import { processStartTime } from './process-identity.ts';
 
-const HOST_ENTRY = fileURLToPath(new URL('./infra-host.ts', import.meta.url));
+/** Built (dist/, .js) or run from the sources through tsx (.ts): the host is started the same way. */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const HOST_ENTRY = fileURLToPath(new URL(FROM_SOURCES ? './infra-host.ts' : './infra-host.js', import.meta.url));
 const STDERR_LINES = 20;
 
-/** tsx's ESM loader, resolved from this package (the runner may be started from any directory). */
-function tsxLoader(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** Node's arguments before the host's entry: the sources need tsx's ESM loader, the build nothing. */
+function loaderArgs(): string[] {
+  // Resolved from this package: the runner may be started from any directory.
+  return FROM_SOURCES ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
 }
 
 export interface InfraProcessOptions {
@@ -70,7 +73,7 @@ export class InfraProcess<R extends ToxiproxyReady | ClusterReady = ToxiproxyRea
   ready!: R;
 
   static async start<S extends InfraStart>(request: S, options: InfraProcessOptions = {}): Promise<InfraProcess<ReadyOf<S>>> {
-    const child = spawn(process.execPath, ['--import', tsxLoader(), HOST_ENTRY], {
+    const child = spawn(process.execPath, [...loaderArgs(), HOST_ENTRY], {
       // Its own process group: a terminal's Ctrl-C reaches the runner only, which reverts first.
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -7,7 +7,8 @@ import { matchesFields, parseFieldSelector, type FieldSelector } from './field-s
 import type { KubeObject } from './kube-object.ts';
 import { matchesLabels, parseLabelSelector, selectorToString, fromStructured, type LabelSelector } from './label-selector.ts';
 import type { StoreChange } from './object-store.ts';
-import { apiVersionOf, type ResourceType } from './resources.ts';
+import { apiVersionOf, RBAC_GROUP, type ResourceType } from './resources.ts';
+import { authorize, forbidden, requestVerb, ServiceAccountTokens, unauthorized, type RbacObjects, type UserInfo } from './rbac-authorizer.ts';
 import { toTable, wantsTable, type IncludeObject } from './tables.ts';
 import { FIELD_VALIDATION_VALUES, fieldValidationOf } from './field-validation.ts';
 import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/codec.ts';
@@ -34,11 +35,23 @@ export class ApiHttpServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly watches = new Set<ServerResponse>();
+  private readonly tokens = new ServiceAccountTokens();
+  private readonly rbac: RbacObjects;
 
   constructor(
     private readonly core: ApiCore,
     private readonly hooks: ApiServerHooks,
   ) {
+    const stored = (plural: string, namespace?: string) => {
+      const type = core.registry.lookup(RBAC_GROUP, 'v1', plural);
+      return type ? core.list(type, namespace) : [];
+    };
+    this.rbac = {
+      roles: (namespace) => stored('roles', namespace),
+      roleBindings: (namespace) => stored('rolebindings', namespace),
+      clusterRoles: () => stored('clusterroles'),
+      clusterRoleBindings: () => stored('clusterrolebindings'),
+    };
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error) => this.fail(req, res, error));
     });
@@ -73,6 +86,8 @@ export class ApiHttpServer {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     const query = url.searchParams;
+    // Discovery below is open to every identity the plane authenticates (system:discovery).
+    const user = this.authenticate(req);
 
     if (path === '/version') return this.json(res, 200, SERVER_VERSION);
     if (path === '/healthz' || path === '/readyz' || path === '/livez') {
@@ -118,9 +133,49 @@ export class ApiHttpServer {
       rest = rest.slice(1);
     }
     const route = this.route(group, version, rest, path);
+    if (user) {
+      const request = {
+        verb: requestVerb(method, route.name !== undefined, watch),
+        apiGroup: route.type.group,
+        resource: route.type.plural,
+        ...(route.subresource !== undefined ? { subresource: route.subresource } : {}),
+        ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
+        ...(route.name !== undefined ? { name: route.name } : {}),
+      };
+      if (!authorize(this.rbac, user, request)) throw forbidden(user, request);
+    }
     const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
     const body = hasBody ? await readBody(req, { protobuf: !route.type.custom, required: method !== 'DELETE' }) : undefined;
     await this.dispatch(req, res, route, method, query, body, watch);
+  }
+
+  /**
+   * A ServiceAccount's bearer token → its identity; no Authorization header → undefined: the
+   * plane's own kubeconfig, allowed everything. Any other credential is refused (401).
+   */
+  private authenticate(req: IncomingMessage): UserInfo | undefined {
+    const header = req.headers.authorization;
+    if (header === undefined) return undefined;
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    const user = token === undefined ? undefined : this.tokens.authenticate(token, (namespace, name) => this.core.store.get('serviceaccounts', namespace, name));
+    if (!user) throw unauthorized();
+    return user;
+  }
+
+  /** TokenRequest (POST serviceaccounts/NAME/token): a bound token for the ServiceAccount. */
+  private tokenRequest(route: Route, body: unknown): unknown {
+    const account = this.core.get(route.type, route.namespace, route.name!);
+    const requested = (body as { spec?: { expirationSeconds?: unknown; audiences?: unknown } } | undefined)?.spec;
+    const seconds = typeof requested?.expirationSeconds === 'number' ? requested.expirationSeconds : 3600;
+    if (!Number.isInteger(seconds) || seconds < 600) throw invalid('TokenRequest.authentication.k8s.io', 'TokenRequest', route.name!, [{ type: 'FieldValueInvalid', field: 'spec.expirationSeconds', value: seconds, detail: 'may not specify a duration less than 10 minutes' }]);
+    const { token, expiresAtMs } = this.tokens.issue(account, seconds);
+    return {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name: route.name, namespace: route.namespace },
+      spec: { audiences: Array.isArray(requested?.audiences) && requested.audiences.length > 0 ? requested.audiences : ['https://kubernetes.default.svc'], expirationSeconds: seconds },
+      status: { token, expirationTimestamp: new Date(expiresAtMs).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    };
   }
 
   private route(group: string, version: string, rest: string[], path: string): Route {
@@ -173,6 +228,10 @@ export class ApiHttpServer {
       }
     }
 
+    if (subresource === 'token') {
+      if (method !== 'POST') throw methodNotAllowed();
+      return reply(201, this.tokenRequest(route, body));
+    }
     if (subresource === 'log') {
       if (method !== 'GET') throw methodNotAllowed();
       core.get(type, namespace, name);
@@ -217,7 +276,7 @@ export class ApiHttpServer {
         return reply(200, this.present(core.patch(type, namespace, name, req.headers['content-type'], body, 'main', route.version, write), route));
       case 'DELETE': {
         const result = core.delete(type, namespace, name, { ...deleteOptions(query, body), dryRun });
-        if (type.custom || (type.group === 'apps' && result.gone) || type.plural === 'configmaps' || type.plural === 'events' || type.plural === 'endpoints' || type.plural === 'secrets') {
+        if (type.custom || (type.group === 'apps' && result.gone) || type.plural === 'configmaps' || type.plural === 'events' || type.plural === 'endpoints' || type.plural === 'secrets' || type.group === RBAC_GROUP) {
           return reply(200, {
             kind: 'Status',
             apiVersion: 'v1',

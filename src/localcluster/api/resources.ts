@@ -44,6 +44,8 @@ function preset(group: string, versions: string[], plural: string, kind: string,
   return { ...builtin(group, versions[0]!, plural, kind, true, { shortNames, custom: true, subresources: ['status'] }), versions };
 }
 
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
 export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   builtin('', 'v1', 'namespaces', 'Namespace', false, { shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'] }),
   builtin('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: ['status'] }),
@@ -53,9 +55,13 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   builtin('', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
   builtin('', 'v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
   builtin('', 'v1', 'secrets', 'Secret', true),
-  builtin('', 'v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
+  builtin('', 'v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'], subresources: ['token'] }),
   builtin('apps', 'v1', 'deployments', 'Deployment', true, { shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
   builtin('apps', 'v1', 'replicasets', 'ReplicaSet', true, { shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
+  builtin(RBAC_GROUP, 'v1', 'roles', 'Role', true),
+  builtin(RBAC_GROUP, 'v1', 'rolebindings', 'RoleBinding', true),
+  builtin(RBAC_GROUP, 'v1', 'clusterroles', 'ClusterRole', false),
+  builtin(RBAC_GROUP, 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
   builtin('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, { shortNames: ['crd', 'crds'], subresources: ['status'] }),
   preset('networking.istio.io', ['v1', 'v1beta1', 'v1alpha3'], 'virtualservices', 'VirtualService', ['vs']),
   preset('networking.istio.io', ['v1', 'v1beta1', 'v1alpha3'], 'destinationrules', 'DestinationRule', ['dr']),

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { APPS_PROTO, CORE_PROTO, META_PROTO, RUNTIME_PROTO } from './schema.ts';
+import { APPS_PROTO, AUTHENTICATION_PROTO, CORE_PROTO, META_PROTO, RBAC_PROTO, RUNTIME_PROTO } from './schema.ts';
 
 /** Messages whose JSON form is not an object of their fields. */
 export type SpecialKind = 'time' | 'microtime' | 'intorstring' | 'quantity' | 'fieldsv1';
@@ -39,7 +39,7 @@ export const OPAQUE_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 
 const root = new protobuf.Root();
-for (const source of [META_PROTO, RUNTIME_PROTO, CORE_PROTO, APPS_PROTO]) protobuf.parse(source, root, { keepCase: true });
+for (const source of [META_PROTO, RUNTIME_PROTO, CORE_PROTO, APPS_PROTO, RBAC_PROTO, AUTHENTICATION_PROTO]) protobuf.parse(source, root, { keepCase: true });
 root.resolveAll();
 
 /** `apiVersion/kind` → message. Lists share the item's package. */
@@ -52,6 +52,11 @@ for (const kind of ['Deployment', 'ReplicaSet']) {
   KIND_MESSAGES.set(`apps/v1/${kind}`, `apps.${kind}`);
   KIND_MESSAGES.set(`apps/v1/${kind}List`, `apps.${kind}List`);
 }
+for (const kind of ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']) {
+  KIND_MESSAGES.set(`rbac.authorization.k8s.io/v1/${kind}`, `rbac.${kind}`);
+  KIND_MESSAGES.set(`rbac.authorization.k8s.io/v1/${kind}List`, `rbac.${kind}List`);
+}
+KIND_MESSAGES.set('authentication.k8s.io/v1/TokenRequest', 'authentication.TokenRequest');
 KIND_MESSAGES.set('v1/Status', 'meta.Status');
 KIND_MESSAGES.set('meta.k8s.io/v1/Status', 'meta.Status');
 KIND_MESSAGES.set('v1/DeleteOptions', 'meta.DeleteOptions');

@@ -259,3 +259,29 @@ message ReplicaSetStatus {
 message ReplicaSetCondition { optional string type = 1; optional string status = 2; optional meta.Time lastTransitionTime = 3; optional string reason = 4; optional string message = 5; }
 message ReplicaSetList { optional meta.ListMeta metadata = 1; repeated ReplicaSet items = 2; }
 `;
+
+export const RBAC_PROTO = `
+syntax = "proto2";
+package rbac;
+message PolicyRule { repeated string verbs = 1; repeated string apiGroups = 2; repeated string resources = 3; repeated string resourceNames = 4; repeated string nonResourceURLs = 5; }
+message Role { optional meta.ObjectMeta metadata = 1; repeated PolicyRule rules = 2; }
+message RoleList { optional meta.ListMeta metadata = 1; repeated Role items = 2; }
+message RoleRef { optional string apiGroup = 1; optional string kind = 2; optional string name = 3; }
+message Subject { optional string kind = 1; optional string apiGroup = 2; optional string name = 3; optional string namespace = 4; }
+message RoleBinding { optional meta.ObjectMeta metadata = 1; repeated Subject subjects = 2; optional RoleRef roleRef = 3; }
+message RoleBindingList { optional meta.ListMeta metadata = 1; repeated RoleBinding items = 2; }
+message AggregationRule { repeated meta.LabelSelector clusterRoleSelectors = 1; }
+message ClusterRole { optional meta.ObjectMeta metadata = 1; repeated PolicyRule rules = 2; optional AggregationRule aggregationRule = 3; }
+message ClusterRoleList { optional meta.ListMeta metadata = 1; repeated ClusterRole items = 2; }
+message ClusterRoleBinding { optional meta.ObjectMeta metadata = 1; repeated Subject subjects = 2; optional RoleRef roleRef = 3; }
+message ClusterRoleBindingList { optional meta.ListMeta metadata = 1; repeated ClusterRoleBinding items = 2; }
+`;
+
+export const AUTHENTICATION_PROTO = `
+syntax = "proto2";
+package authentication;
+message BoundObjectReference { optional string kind = 1; optional string apiVersion = 2; optional string name = 3; optional string uid = 4; }
+message TokenRequestSpec { repeated string audiences = 1; optional int64 expirationSeconds = 4; optional BoundObjectReference boundObjectRef = 3; }
+message TokenRequestStatus { optional string token = 1; optional meta.Time expirationTimestamp = 2; }
+message TokenRequest { optional meta.ObjectMeta metadata = 1; optional TokenRequestSpec spec = 2; optional TokenRequestStatus status = 3; }
+`;
