@@ -1,3 +1,4 @@
+/// <reference types="chai" />
 /**
  * chai plugin: SLO assertions over a Rebound Result (`chai.use(reboundChai)`).
  *

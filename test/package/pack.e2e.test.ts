@@ -152,12 +152,23 @@ describe('npm package: pack, install offline, run', function () {
     expect(printed.stdout.trim().split('\n')).to.deep.equal(['https://rebound.dev/schemas/experiment-v1.json', 'https://rebound.dev/schema/result.schema.json', 'rebound']);
   });
 
-  it('the main export imports from an ESM script (when the API exists)', async function () {
-    if (!existsSync(join(REPO, 'src/api/index.ts'))) this.skip();
+  it('the API, the mocha helper and the chai plugin import from an ESM script by their package names', async () => {
     const script = join(dir, 'api.mjs');
-    await writeFile(script, "import * as rebound from 'rebound';\nconsole.log(JSON.stringify(Object.keys(rebound)));\n");
+    await writeFile(
+      script,
+      [
+        "import * as rebound from 'rebound';",
+        "import * as mocha from 'rebound/mocha';",
+        "import * as chai from 'rebound/chai';",
+        'console.log(JSON.stringify({ api: Object.keys(rebound), mocha: Object.keys(mocha), chai: Object.keys(chai) }));',
+        '',
+      ].join('\n'),
+    );
     const printed = await run(process.execPath, [script], dir);
     expect(printed.code, printed.stderr).to.equal(0);
-    expect((JSON.parse(printed.stdout) as string[]).length).to.be.greaterThan(0);
+    const exported = JSON.parse(printed.stdout) as { api: string[]; mocha: string[]; chai: string[] };
+    expect(exported.api).to.include.members(['runExperiment', 'defineExperiment']);
+    expect(exported.mocha).to.include('useExperiment');
+    expect(exported.chai).to.include('reboundChai');
   });
 });
