@@ -31,6 +31,7 @@ function fileReporters(formats: readonly ReportFormat[], extra: Pick<ReporterOpt
       markdownReporter({
         file: wanted.has('markdown') || Boolean(extra.githubStepSummary),
         withHtml: wanted.has('html'),
+        ...(process.env.GITHUB_ACTIONS === 'true' ? { githubActions: true } : {}),
         ...(extra.githubStepSummary ? { githubStepSummary: extra.githubStepSummary } : {}),
         ...(extra.htmlArtifactName ? { htmlArtifactName: extra.htmlArtifactName } : {}),
       }),
