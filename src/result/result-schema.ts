@@ -210,6 +210,19 @@ const Harness = Type.Object(
         description: 'Event-loop delay of the child processes hosting the embedded Toxiproxy / local control plane (informative).',
       }),
     ),
+    windows: Type.Optional(
+      Type.Object(
+        {
+          windowMs: Type.Number({ exclusiveMinimum: 0 }),
+          sendLagMaxMs: Type.Array(Type.Number({ minimum: 0 })),
+          eventLoopDelayMaxMs: Type.Array(Type.Number({ minimum: 0 })),
+        },
+        {
+          description:
+            'Where on the run clock the harness was late: entry i covers [i × windowMs, (i + 1) × windowMs) and holds the highest send lag (by scheduled time) and runner event-loop delay seen in it. At most 3600 entries: windowMs doubles on long runs.',
+        },
+      ),
+    ),
     healthy: Type.Boolean(),
     warnings: Type.Array(Type.String(), { description: '`harness overloaded: …` for each bound exceeded, then informative warnings.' }),
   },
