@@ -12,6 +12,7 @@ import type { RunClock } from '../timeline/clock.ts';
 import { Timeline } from '../timeline/timeline.ts';
 import type { AppliedFaults } from './applied-faults.ts';
 import { SendLagRecorder, type EventLoopDelayMonitor } from './harness-check.ts';
+import { HarnessWindows } from './harness-windows.ts';
 import { Journal } from './journal.ts';
 import { LiveEvents } from './live-events.ts';
 import type { RunPlan } from './preflight.ts';
@@ -103,6 +104,8 @@ export class RunState {
   readonly events: LiveEvents;
   readonly timeline: Timeline;
   readonly sendLag = new SendLagRecorder();
+  /** Send lag and event-loop delay per window of the run clock (result.harness.windows). */
+  readonly harnessWindows = new HarnessWindows();
   /** Started with the load: setup work is not the harness being late. */
   loopDelay: EventLoopDelayMonitor | undefined;
   readonly watches = new Map<string, PodWatch>();
