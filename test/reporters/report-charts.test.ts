@@ -2,26 +2,10 @@ import { expect } from 'chai';
 import { renderHtml } from '../../src/reporters/html/render-html.ts';
 import { CANVASES, NARROW, WIDE, reportCharts, timelineChart, latencyChart } from '../../src/reporters/html/charts.ts';
 import { harnessSpans } from '../../src/reporters/html/harness-view.ts';
-import { assessHarness, harnessBounds } from '../../src/runner/harness-check.ts';
-import { HarnessWindows } from '../../src/runner/harness-windows.ts';
 import type { Result } from '../../src/result/result.ts';
 import { formatOffset } from '../../src/format/duration.ts';
 import { makeResult } from './fixtures/make-result.ts';
-
-/** A result whose harness was overloaded from 20 s to 23 s (send lag) and at 40 s (event-loop stall), measured by the real recorders. */
-export function overloadedResult(): Result {
-  const result = makeResult();
-  const windows = new HarnessWindows(1000);
-  for (let ms = 0; ms < 60_000; ms += 5) windows.recordSendLag(ms, ms >= 20_000 && ms < 23_000 ? 350 : 0.4);
-  windows.recordLoopDelay(40_200, 420);
-  return {
-    ...result,
-    harness: assessHarness(
-      { sendLagMs: { p50: 0.4, p99: 350, max: 350 }, sentRequests: 12_000, eventLoopDelayMs: { p50: 0, p99: 160, max: 420 }, phaseStartLateMs: { baseline: 0, outage: 40, recovery: 12 }, windows: windows.snapshot() },
-      harnessBounds(result.load.timeoutMs, result.timeline.bucketMs),
-    ),
-  };
-}
+import { overloadedResult } from './fixtures/overloaded-result.ts';
 
 describe('reporters: report charts', () => {
   it('draws each successRatio minimum as an SLO line at its y, over its window, with 99 % clear of 100 %', () => {

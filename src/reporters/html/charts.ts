@@ -267,7 +267,8 @@ export function formatInstant(result: Result, ms: number): string {
 
 /** Axis rows below the plot: tick labels, their UTC time, the axis title. */
 function axisRows(bottom: number): { xTickY: number; xUtcY: number; xLabelY: number; height: number } {
-  return { xTickY: bottom + 16, xUtcY: bottom + 31, xLabelY: bottom + 50, height: bottom + 56 };
+  // Tick labels start below the lowest y tick label's descent (y labels sit on their value, +4).
+  return { xTickY: bottom + 21, xUtcY: bottom + 36, xLabelY: bottom + 55, height: bottom + 61 };
 }
 
 /** Groups of consecutive points, at most `max` of them, for hover columns. */
