@@ -568,11 +568,12 @@ export function timelineChart(result: Result, canvas: Canvas = WIDE, window?: { 
   const ratio = linePath(series.points.map((p) => [frame.x(centre(p)), p.total > 0 ? y(p.successes / p.total) : null]));
   const merged = series.bucketsPerPoint > 1;
   const worst = merged ? linePath(series.points.map((p) => [frame.x(centre(p)), p.worstRatio === null ? null : y(p.worstRatio)])) : '';
-  // The failed share filled between the (worst-bucket) success line and 100 %: an outage reads as a red block.
+  // The failed share filled between the success line and 100 %: an outage reads as a red block. The
+  // worst-bucket line is drawn on its own: filling to it would paint every point holding one late request.
   const failXs: number[] = [];
   const failLower: number[] = [];
   for (const p of series.points) {
-    const low = merged ? p.worstRatio : p.total > 0 ? p.successes / p.total : null;
+    const low = p.total > 0 ? p.successes / p.total : null;
     for (const at of [p.startMs, Math.min(p.endMs, frame.endMs)]) {
       failXs.push(frame.x(at));
       failLower.push(y(low ?? 1));
