@@ -186,9 +186,26 @@ const Load = Type.Object({
   extra: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: 'Driver extras, e.g. k6 thresholds.' })),
 });
 
+const WindowLatency = Type.Union([
+  Type.Object({ n: count(), p50: Type.Number(), p95: Type.Number(), p99: Type.Number(), max: Type.Number() }),
+  Type.Null(),
+]);
+
 const Timeline = Type.Object({
   bucketMs: Type.Number({ exclusiveMinimum: 0 }),
   buckets: Type.Array(Bucket.ref()),
+  latencyWindows: Type.Optional(
+    Type.Object(
+      {
+        minSamples: Type.Number({ minimum: 1 }),
+        windows: Type.Array(Type.Object({ fromMs: ms(), toMs: ms(), success: WindowLatency, failure: WindowLatency })),
+      },
+      {
+        description:
+          'Latency (ms, from the scheduled time) of successful and of failed requests apart, over consecutive windows each grown until it holds minSamples successful samples (at most 10 s wide, at most 1200 windows). Dropped requests have no latency.',
+      },
+    ),
+  ),
 });
 
 const HarnessDelay = define('harnessDelay', Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }));

@@ -184,6 +184,7 @@ export async function startLoad(run: RunState): Promise<void> {
     run.sendLag.record(sample);
     if (sample.failure !== 'dropped') run.harnessWindows.recordSendLag(sample.scheduledMs, Math.max(0, sample.sentMs - sample.scheduledMs));
     timeline.record(sample);
+    run.latencySplit.record(sample);
     run.observer.onSample?.(sample, events.currentPhase);
   };
   run.loadPromise = driver.run(load, { now: run.now, onSample, signal: run.controller.signal, durationMs: plannedMs, drainMs }).then(
@@ -333,6 +334,7 @@ export async function buildRunResult(run: RunState): Promise<void> {
       faults,
       checks: run.checks,
       timeline: run.timeline,
+      latencySplit: run.latencySplit,
       events: run.events.all,
       ...(run.harness ? { harness: run.harness } : {}),
     }),

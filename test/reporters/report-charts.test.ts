@@ -5,7 +5,7 @@ import { harnessSpans } from '../../src/reporters/html/harness-view.ts';
 import type { Result } from '../../src/result/result.ts';
 import { formatOffset } from '../../src/format/duration.ts';
 import { makeResult } from './fixtures/make-result.ts';
-import { overloadedResult } from './fixtures/overloaded-result.ts';
+import { overloadedResult, withLatencyWindows } from './fixtures/overloaded-result.ts';
 
 describe('reporters: report charts', () => {
   it('draws each successRatio minimum as an SLO line at its y, over its window, with 99 % clear of 100 %', () => {
@@ -91,5 +91,19 @@ describe('reporters: report charts', () => {
     expect(chart.harnessShades).to.have.length(2);
     expect(chart.harnessShades[0]!.title).to.include('send lag up to 350 ms');
     expect(renderHtml(makeResult())).not.to.include('<section id="harness">');
+  });
+
+  it('draws success and failure latency apart over windows of ≥ 50 samples when the result has them', () => {
+    const result = withLatencyWindows(makeResult());
+    const chart = latencyChart(result, WIDE);
+    expect(chart.title).to.equal('Latency');
+    expect(chart.series.map((s) => s.name)).to.deep.equal(['failed p50', 'p50', 'p95', 'p99']);
+    // The failover (10 s – 11.3 s) is one window that grew to collect 50 successes among the refusals.
+    const failover = chart.hovers.find((h) => h.title.startsWith('0:09.9'))!;
+    expect(failover.title).to.match(/^0:09\.9 \(09:27:02\.9 UTC\) – 0:11\.\d/);
+    expect(failover.title).to.match(/succeeded: p50 \d+ ms · p95 \d+ ms · p99 \d+ ms \(n = \d+\); failed: p50 (0\.\d+|1) ms/);
+    for (const match of chart.hovers.slice(0, 10).map((h) => /succeeded: .*\(n = (\d+)\)/.exec(h.title))) expect(Number(match![1])).to.be.at.least(50);
+    // Without windows (older results) the chart falls back to per-bucket percentiles.
+    expect(latencyChart(makeResult(), WIDE).title).to.equal('Latency per bucket');
   });
 });

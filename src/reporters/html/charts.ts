@@ -702,7 +702,24 @@ export function rateChart(result: Result, canvas: Canvas = WIDE): ChartModel {
   };
 }
 
+/** A log axis when latencies span more than 30×, else linear from 0; fewer ticks on a short plot. */
+function latencyAxis(low: number, high: number, top: number, bottom: number): { y: Scale; ticks: number[]; useLog: boolean } {
+  const useLog = high > 0 && low > 0 && low !== Infinity && high / low > 30;
+  if (useLog) {
+    const d0 = 10 ** Math.floor(Math.log10(low));
+    const d1 = 10 ** Math.ceil(Math.log10(high));
+    let ticks = logTicks(d0, d1);
+    // Three ticks per decade crowd a short plot: keep the powers of ten there.
+    if ((bottom - top) / ticks.length < 18) ticks = ticks.filter((v) => Number.isInteger(Math.log10(v)));
+    return { y: logScale([d0, d1], [bottom, top]), ticks, useLog };
+  }
+  const d1 = niceCeiling(Math.max(high * 1.05, 1));
+  return { y: linearScale([0, d1], [bottom, top]), ticks: niceTicks(0, d1, 4), useLog };
+}
+
 export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel {
+  const windowed = result.timeline.latencyWindows;
+  if (windowed && windowed.windows.length > 0) return windowedLatencyChart(result, canvas, windowed);
   const series = seriesFor(result, canvas);
   const top = 16;
   const plotHeight = Math.round(canvas.plotHeight * 0.83);
@@ -710,21 +727,7 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel 
   const withLatency = series.points.filter((p) => p.latency !== null);
   const low = withLatency.reduce((min, p) => Math.min(min, p.latency!.p50), Infinity);
   const high = withLatency.reduce((max, p) => Math.max(max, p.latency!.p99), 0);
-  const useLog = withLatency.length > 0 && low > 0 && high / low > 30;
-  let y: Scale;
-  let ticks: number[];
-  if (useLog) {
-    const d0 = 10 ** Math.floor(Math.log10(low));
-    const d1 = 10 ** Math.ceil(Math.log10(high));
-    y = logScale([d0, d1], [bottom, top]);
-    ticks = logTicks(d0, d1);
-    // Three ticks per decade crowd a short plot: keep the powers of ten there.
-    if (plotHeight / ticks.length < 18) ticks = ticks.filter((v) => Number.isInteger(Math.log10(v)));
-  } else {
-    const d1 = niceCeiling(Math.max(high * 1.05, 1));
-    y = linearScale([0, d1], [bottom, top]);
-    ticks = niceTicks(0, d1, 4);
-  }
+  const { y, ticks, useLog } = latencyAxis(low, high, top, bottom);
   const tickLabels = ticks.map((v) => formatDuration(v));
   const frame = frameFor(result, series, canvas, leftMargin(tickLabels));
   const axis = axisRows(bottom);
@@ -775,6 +778,85 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel 
       series.bucketsPerPoint > 1
         ? `${resolutionNote(series, result.timeline.bucketMs).replace(/ \(.*$/, '.')} A merged point shows the highest percentile of its buckets. Latency is measured from the scheduled send time; failed requests count too.`
         : `${resolutionNote(series, result.timeline.bucketMs)} Latency is measured from the scheduled send time (no coordinated omission); failed requests count too. With fewer than 20 samples in a bucket its p95 and p99 are its maximum.`,
+  };
+}
+
+type LatencyWindows = NonNullable<Result['timeline']['latencyWindows']>;
+type WindowLatency = NonNullable<LatencyWindows['windows'][number]['success']>;
+
+/** Latency of successful and of failed requests apart, over windows that hold enough samples (result.timeline.latencyWindows). */
+function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyWindows): ChartModel {
+  const windows = windowed.windows;
+  const top = 16;
+  const plotHeight = Math.round(canvas.plotHeight * 0.83);
+  const bottom = top + plotHeight;
+  const values = windows.flatMap((w) => [w.success, w.failure]).filter((l): l is WindowLatency => l !== null);
+  const low = values.reduce((min, l) => Math.min(min, l.p50), Infinity);
+  const high = values.reduce((max, l) => Math.max(max, l.p99), 0);
+  const { y, ticks, useLog } = latencyAxis(low, high, top, bottom);
+  const tickLabels = ticks.map((v) => formatDuration(v));
+  // The frame needs points only for its end: one per window, counts unused.
+  const points: ChartPoint[] = windows.map((w) => ({ startMs: w.fromMs, endMs: w.toMs, total: (w.success?.n ?? 0) + (w.failure?.n ?? 0), successes: w.success?.n ?? 0, failures: w.failure?.n ?? 0, servedBy: {}, worstRatio: null, latency: null }));
+  const frame = frameFor(result, { points, pointMs: 0, bucketsPerPoint: 1 }, canvas, leftMargin(tickLabels));
+  const axis = axisRows(bottom);
+  const mid = (w: LatencyWindows['windows'][number]) => frame.x((w.fromMs + w.toMs) / 2);
+  const path = (side: 'success' | 'failure', pick: (l: WindowLatency) => number) => linePath(windows.map((w) => [mid(w), w[side] ? y(pick(w[side])) : null]));
+  const per = Math.max(1, Math.ceil(windows.length / canvas.maxHovers));
+  const hovers: HoverColumn[] = [];
+  for (let i = 0; i < windows.length; i += per) {
+    const group = windows.slice(i, i + per);
+    const from = group[0]!.fromMs;
+    const to = Math.min(group[group.length - 1]!.toMs, frame.endMs);
+    const x0 = frame.x(from);
+    const describe = (side: 'success' | 'failure') => {
+      const all = group.map((w) => w[side]).filter((l): l is WindowLatency => l !== null);
+      if (all.length === 0) return side === 'success' ? 'no successful request' : 'no failed request';
+      const n = all.reduce((sum, l) => sum + l.n, 0);
+      const top = (pick: (l: WindowLatency) => number) => formatDuration(Math.max(...all.map(pick)));
+      return `${side === 'success' ? 'succeeded' : 'failed'}: p50 ${top((l) => l.p50)} · p95 ${top((l) => l.p95)} · p99 ${top((l) => l.p99)} (n = ${formatCount(n)})`;
+    };
+    hovers.push({ x: x0, width: Math.max(0.5, frame.x(to) - x0), title: `${formatInstant(result, from)} – ${formatOffset(to)}: ${describe('success')}; ${describe('failure')}` });
+  }
+  const hasFailures = windows.some((w) => w.failure !== null);
+  const short = windows.filter((w) => w.success !== null && w.success.n < windowed.minSamples).length;
+  return {
+    id: 'chart-latency',
+    canvas: canvas.name,
+    title: 'Latency',
+    summary: `Latency of successful requests (p50, p95, p99) and of failed ones apart, ${useLog ? 'log' : 'linear'} scale, over windows of at least ${windowed.minSamples} successful samples; each window's n is in its hover title.`,
+    width: canvas.width,
+    height: axis.height,
+    plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
+    xTicks: frame.xTicks,
+    xLabel: xTitle(result),
+    xTickY: axis.xTickY,
+    xUtcY: axis.xUtcY,
+    xLabelY: axis.xLabelY,
+    yTicks: ticks.map((v, i) => ({ at: y(v), label: tickLabels[i]! })),
+    yLabel: `latency${useLog ? ' (log scale)' : ''}`,
+    bands: frame.bands(top, plotHeight),
+    thresholds: [],
+    harnessShades: harnessShades(result, frame),
+    hovers,
+    areas: [],
+    series: [
+      ...(hasFailures ? [{ name: 'failed p50', d: path('failure', (l) => l.p50), cls: 's-failed-latency' }] : []),
+      { name: 'p50', d: path('success', (l) => l.p50), cls: 's-p50' },
+      { name: 'p95', d: path('success', (l) => l.p95), cls: 's-p95' },
+      { name: 'p99', d: path('success', (l) => l.p99), cls: 's-p99' },
+    ],
+    markers: collectMarkers(result).map((m) => ({ x: frame.x(m.atMs), label: '', title: m.title, cls: m.cls })),
+    highlights: [],
+    podMarks: [],
+    podLanes: [],
+    markerBottom: bottom,
+    legend: [
+      { label: 'p50 (succeeded)', cls: 's-p50', swatch: 'line' },
+      { label: 'p95 (succeeded)', cls: 's-p95', swatch: 'line' },
+      { label: 'p99 (succeeded)', cls: 's-p99', swatch: 'line' },
+      ...(hasFailures ? [{ label: 'p50 of failed requests', cls: 's-failed-latency', swatch: 'line' as const }] : []),
+    ],
+    note: `${windows.length} windows, each grown until it held ${windowed.minSamples} successful samples (at most 10 s)${short > 0 ? `; ${short} could not reach that (quiet or failing stretches)` : ''}. Latency is measured from the scheduled send time (no coordinated omission). Dropped requests have no latency.`,
   };
 }
 
