@@ -10,6 +10,7 @@ import { CHECK_SYMBOL, REPORT_PERCENT, formatCount } from '../format.ts';
 import { type ChartPoint, type ChartSeries, downsampleBuckets, groupColours, groupServedBy, instanceGroup, servedByGroups } from './chart-data.ts';
 import { expectedHeadline, observedHeadline } from '../check-summary.ts';
 import { harnessSpans } from './harness-view.ts';
+import { formatInstant, loadStartEpoch } from './wall-clock.ts';
 import { bandPath, focusRatioScale, formatTimeTick, formatUtcTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, type Scale, timeTicks } from './scales.ts';
 
 export interface Tick {
@@ -197,11 +198,6 @@ interface Frame {
   readonly bands: (top: number, height: number) => PhaseBand[];
 }
 
-function epochOf(result: Result): number | undefined {
-  const epoch = Date.parse(result.startedAt);
-  return Number.isFinite(epoch) ? epoch : undefined;
-}
-
 /** The left margin that fits the y tick labels between the axis and the rotated y title. */
 function leftMargin(tickLabels: readonly string[]): number {
   const longest = tickLabels.reduce((max, label) => Math.max(max, label.length), 0);
@@ -215,7 +211,7 @@ function frameFor(result: Result, series: ChartSeries, canvas: Canvas, left: num
   const endMs = window ? window.toMs : Math.max(lastPoint?.endMs ?? 0, lastPhase?.endMs ?? 0, 1);
   const right = canvas.width - RIGHT_MARGIN;
   const x = linearScale([fromMs, endMs], [left, right]);
-  const epoch = epochOf(result);
+  const epoch = loadStartEpoch(result);
   const ticks = timeTicks(endMs, canvas.xTickCount, fromMs);
   const subSecond = ticks.length > 1 && ticks[1]! - ticks[0]! < 1000;
   let lastRight = -Infinity;
@@ -257,12 +253,6 @@ function truncate(text: string, widthPx: number, charWidth = CHAR_WIDTH): string
 
 function centre(point: ChartPoint): number {
   return (point.startMs + point.endMs) / 2;
-}
-
-/** `+0:10.0 (09:27:03 UTC)`: the run clock, and the wall clock to match against logs and dashboards. */
-export function formatInstant(result: Result, ms: number): string {
-  const epoch = epochOf(result);
-  return epoch === undefined ? formatOffset(ms) : `${formatOffset(ms)} (${new Date(epoch + ms).toISOString().slice(11, 21)} UTC)`;
 }
 
 /** Axis rows below the plot: tick labels, their UTC time, the axis title. */
@@ -650,7 +640,7 @@ export function timelineChart(result: Result, canvas: Canvas = WIDE, window?: { 
 }
 
 function xTitle(result: Result): string {
-  return epochOf(result) === undefined ? 'time since load start' : 'time since load start · UTC';
+  return loadStartEpoch(result) === undefined ? 'time since load start' : 'time since load start · UTC';
 }
 
 /** Requests per second, on its own axis (not on the success chart's percent axis). */

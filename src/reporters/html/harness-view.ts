@@ -4,6 +4,7 @@
  */
 import type { Result } from '../../result/result.ts';
 import { formatDuration, formatOffset } from '../../format/duration.ts';
+import { utcOf } from './wall-clock.ts';
 
 export interface HarnessSpan {
   readonly fromMs: number;
@@ -27,7 +28,7 @@ export interface HarnessView {
   readonly rows: readonly HarnessRow[];
   readonly latePhases: readonly { readonly phase: string; readonly late: string; readonly over: boolean }[];
   readonly warnings: readonly string[];
-  readonly spans: readonly { readonly from: string; readonly to: string; readonly what: string }[];
+  readonly spans: readonly { readonly from: string; readonly fromUtc: string; readonly to: string; readonly what: string }[];
   readonly windowNote: string;
 }
 
@@ -99,7 +100,7 @@ export function harnessView(result: Result): HarnessView | undefined {
     ],
     latePhases: Object.entries(harness.phaseStartLateMs.byPhase).map(([phase, late]) => ({ phase, late: formatDuration(late), over: late > harness.bounds.phaseStartLateMs })),
     warnings: harness.warnings,
-    spans: spans.map((span) => ({ from: formatOffset(span.fromMs), to: formatOffset(span.toMs), what: span.what })),
+    spans: spans.map((span) => ({ from: formatOffset(span.fromMs), fromUtc: utcOf(result, span.fromMs), to: formatOffset(span.toMs), what: span.what })),
     windowNote: harness.windows
       ? `Per ${formatDuration(harness.windows.windowMs)} window, the highest send lag and event-loop delay are kept; windows over a bound are shaded on the timeline charts.`
       : 'This result has no per-window harness data (recorded by newer versions), so the charts cannot show where the bounds were exceeded.',

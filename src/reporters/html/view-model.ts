@@ -8,6 +8,7 @@ import { type CheckField, ratioLimits, checkFields, expectedHeadline, failureHea
 import { type ChartFigure, reportCharts } from './charts.ts';
 import { type HarnessView, harnessView } from './harness-view.ts';
 import { queryChecks, type QueryCheckView } from './query-checks.ts';
+import { utcOf } from './wall-clock.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
 export const MAX_EVENT_ROWS = 2000;
@@ -116,12 +117,6 @@ export function checkSummary(result: Result): string {
   for (const check of strict) counts.set(check.verdict, (counts.get(check.verdict) ?? 0) + 1);
   const parts = [...counts.entries()].map(([verdict, n]) => `${n} ${verdict}`);
   return `${strict.length} strict check${strict.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''} decide the verdict; ${advisory} advisory check${advisory === 1 ? '' : 's'} reported only.`;
-}
-
-/** `09:27:03.4` UTC of a run-clock instant ('' when the start time does not parse). */
-export function utcOf(result: Result, ms: number): string {
-  const epoch = Date.parse(result.startedAt);
-  return Number.isFinite(epoch) ? `${new Date(epoch + ms).toISOString().slice(11, 21)}` : '';
 }
 
 function eventRow(result: Result, event: Result['events'][number]): EventRow {
