@@ -45,7 +45,7 @@ export interface MarkerLine {
   readonly anchorEnd?: boolean;
 }
 
-/** A failed check's window, shaded on the timeline, with its expected threshold when it has one. */
+/** A failed check's window, shaded on the timeline (its threshold is one of the SLO lines). */
 export interface Highlight {
   readonly x: number;
   readonly width: number;
@@ -55,9 +55,6 @@ export interface Highlight {
   readonly label: string;
   readonly labelX: number;
   readonly labelY: number;
-  /** y of the expected threshold line across the window (ratio checks). */
-  readonly thresholdY?: number;
-  readonly thresholdLabel?: string;
 }
 
 export interface PodMark {
@@ -172,7 +169,10 @@ export interface ChartFigure {
 export function chartFigure(draw: (canvas: Canvas) => ChartModel): ChartFigure {
   const variants = CANVASES.map(draw);
   const wide = variants[0]!;
-  return { id: wide.id, title: wide.title, summary: wide.summary, legend: wide.legend, variants };
+  // A narrow drawing may merge buckets the wide one keeps apart (and so draw a worst-bucket line): the legend names everything any drawing shows.
+  const legend = new Map<string, LegendEntry>();
+  for (const variant of variants) for (const entry of variant.legend) if (!legend.has(entry.label)) legend.set(entry.label, entry);
+  return { id: wide.id, title: wide.title, summary: wide.summary, legend: [...legend.values()], variants };
 }
 
 const LABEL_ROW = 16;
