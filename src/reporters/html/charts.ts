@@ -614,7 +614,7 @@ export function timelineChart(result: Result, canvas: Canvas = WIDE, window?: { 
     xUtcY: axis.xUtcY,
     xLabelY: axis.xLabelY,
     yTicks: SUCCESS_TICKS.map((v, i) => ({ at: y(v), label: tickLabels[i]! })),
-    yLabel: canvas.name === 'narrow' ? 'success (%)' : 'success (%), 90–100 magnified',
+    yLabel: canvas.name === 'narrow' ? 'success %, 90–100 magnified' : 'success (%), 90–100 magnified',
     yBreak: y(0.9),
     bands,
     thresholds,
