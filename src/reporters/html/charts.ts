@@ -533,7 +533,7 @@ function podMarksFor(result: Result, frame: Frame, laneTop: number): PodMark[] {
 
 function resolutionNote(series: ChartSeries, bucketMs: number): string {
   if (series.bucketsPerPoint === 1) return `One point per ${bucketMs} ms bucket.`;
-  return `One point per ${formatDuration(series.pointMs)} (${series.bucketsPerPoint} buckets of ${bucketMs} ms merged; counts summed exactly; the dotted line is the worst ${bucketMs} ms bucket in each point).`;
+  return `One point per ${formatDuration(series.pointMs)} (${series.bucketsPerPoint} buckets of ${bucketMs} ms merged; counts summed exactly; the thin red line is the worst ${bucketMs} ms bucket in each point).`;
 }
 
 function seriesFor(result: Result, canvas: Canvas, window?: { fromMs: number; toMs: number }): ChartSeries {
