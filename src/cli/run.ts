@@ -260,7 +260,9 @@ async function buildReporter(experiment: ResolvedExperiment, env: NodeJS.Process
   const { createReporters, multiplexReporters } = await import('../reporters/index.ts');
   const formats = [...experiment.report.formats];
   const summary = env.GITHUB_STEP_SUMMARY || undefined;
-  const reporters = createReporters({ formats, stdout, isTTY, color, githubStepSummary: summary });
+  // The workflow names the artifact it uploads the report in (REBOUND_HTML_ARTIFACT); summary.md repeats it.
+  const artifact = env.REBOUND_HTML_ARTIFACT || undefined;
+  const reporters = createReporters({ formats, stdout, isTTY, color, githubStepSummary: summary, githubActions: env.GITHUB_ACTIONS === 'true', ...(artifact ? { htmlArtifactName: artifact } : {}) });
   return multiplexReporters(reporters);
 }
 

@@ -25,6 +25,8 @@ describe('reporters: wiring', () => {
       const summary = await readFile(join(dir, 'out', 'summary.md'), 'utf8');
       expect(summary).to.include('[report.html](report.html)');
       expect(summary).not.to.include(dir);
+      await multiplexReporters(createReporters({ formats: ['html', 'markdown'], stdout: out.stream, isTTY: false, color: false, githubActions: true })).onRunEnd!(makeResult(), join(dir, 'ci'));
+      expect(await readFile(join(dir, 'ci', 'summary.md'), 'utf8')).to.include('[report.html](report.html) in the run\'s output directory (upload it with actions/upload-artifact');
     });
   });
 
