@@ -103,7 +103,9 @@ describe('reporters: report charts', () => {
     expect(failover.title).to.match(/^0:09\.9 \(09:27:02\.9 UTC\) – 0:11\.\d/);
     expect(failover.title).to.match(/succeeded: p50 \d+ ms · p95 \d+ ms · p99 \d+ ms \(n = \d+\); failed: p50 (0\.\d+|1) ms/);
     for (const match of chart.hovers.slice(0, 10).map((h) => /succeeded: .*\(n = (\d+)\)/.exec(h.title))) expect(Number(match![1])).to.be.at.least(50);
-    // Without windows (older results) the chart falls back to per-bucket percentiles.
+    // Without windows (older results) the chart falls back to per-bucket percentiles, with the maximum when buckets are merged.
     expect(latencyChart(makeResult(), WIDE).title).to.equal('Latency per bucket');
+    expect(latencyChart(makeResult(), WIDE).series.map((s) => s.name)).to.deep.equal(['p50', 'p95', 'p99']);
+    expect(latencyChart(makeResult(), NARROW).series.map((s) => s.name)).to.deep.equal(['p50', 'p95', 'p99', 'max']);
   });
 });

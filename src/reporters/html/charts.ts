@@ -716,7 +716,9 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel 
   const bottom = top + plotHeight;
   const withLatency = series.points.filter((p) => p.latency !== null);
   const low = withLatency.reduce((min, p) => Math.min(min, p.latency!.p50), Infinity);
-  const high = withLatency.reduce((max, p) => Math.max(max, p.latency!.p99), 0);
+  // A merged point also draws its buckets' maximum: the envelope that a spike cannot hide under.
+  const merged = series.bucketsPerPoint > 1;
+  const high = withLatency.reduce((max, p) => Math.max(max, merged ? p.latency!.max : p.latency!.p99), 0);
   const { y, ticks, useLog } = latencyAxis(low, high, top, bottom);
   const tickLabels = ticks.map((v) => formatDuration(v));
   const frame = frameFor(result, series, canvas, leftMargin(tickLabels));
@@ -753,6 +755,7 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel 
       { name: 'p50', d: path((l) => l.p50), cls: 's-p50' },
       { name: 'p95', d: path((l) => l.p95), cls: 's-p95' },
       { name: 'p99', d: path((l) => l.p99), cls: 's-p99' },
+      ...(merged ? [{ name: 'max', d: path((l) => l.max), cls: 's-max' }] : []),
     ],
     markers: collectMarkers(result).map((m) => ({ x: frame.x(m.atMs), label: '', title: m.title, cls: m.cls })),
     highlights: [],
@@ -763,6 +766,7 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel 
       { label: 'p50', cls: 's-p50', swatch: 'line' },
       { label: 'p95', cls: 's-p95', swatch: 'line' },
       { label: 'p99', cls: 's-p99', swatch: 'line' },
+      ...(merged ? [{ label: 'max of merged buckets', cls: 's-max', swatch: 'line' as const }] : []),
     ],
     note:
       series.bucketsPerPoint > 1
