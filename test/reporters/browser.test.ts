@@ -181,7 +181,8 @@ describe('reporters: report.html in headless Chromium', function () {
     return { tooSmall, overlaps, charts, texts, scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth };
   })()`;
 
-  for (const width of [390, 800, 1280]) {
+  // 680 and 1024 px are where the medium and wide drawings first show, at their smallest.
+  for (const width of [360, 390, 680, 1024, 1280, 1920]) {
     it(`at ${width} px: no horizontal overflow, no text under 10 px, no overlapping chart labels`, async () => {
       for (const [name, result] of [['passed', makeResult()], ['failed', makeResult({ variant: 'failed' })], ['overloaded', overloadedResult()]] as const) {
         const { page, consoleErrors } = await open(renderHtml(result), `legible-${name}-${width}.html`);

@@ -150,7 +150,7 @@ export interface Canvas {
 
 /*
  * Text is 12 user units. Each canvas is shown only where its drawn width keeps that at ≥ 10 CSS px
- * (styles.css: wide from a 1000 px viewport, medium from 680 px, narrow below).
+ * (styles.css: wide from a 1024 px viewport, medium from 680 px, narrow below; 15 px of scrollbar allowed for).
  */
 export const WIDE: Canvas = { name: 'wide', width: 1100, plotHeight: 230, xTickCount: 10, labelRows: 4, maxPoints: 1200, maxHovers: 240 };
 export const MEDIUM: Canvas = { name: 'medium', width: 640, plotHeight: 210, xTickCount: 6, labelRows: 4, maxPoints: 640, maxHovers: 160 };
