@@ -61,7 +61,7 @@ export function evaluateRatio(check: ResolvedCheck, scope: Scope, rule: RatioRul
     ...base,
     verdict: ok ? 'passed' : 'failed',
     reason: `${rule.label} ${formatPercent(ratio, { decimals: 2, against: [rule.limit] })} ${op} ${formatThreshold(rule.limit)} (n=${n}, 95% CI ${formatInterval(ci, { against: [rule.limit] })})`,
-    observed: { ratio, successes: summary!.successes, failures: summary!.failures, failuresByKind: { ...summary!.failuresByKind }, resolutionMs: bucketMs },
+    observed: { ratio, successes: summary!.successes, failures: summary!.failures, failuresByKind: { ...summary!.failuresByKind }, failuresByCode: { ...summary!.failuresByCode }, resolutionMs: bucketMs },
     expected,
     n,
     interval: ci,

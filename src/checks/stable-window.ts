@@ -9,8 +9,11 @@
  */
 import type { BucketSnapshot } from '../timeline/timeline.ts';
 
+/** What a window is judged on: `successes` of `total` (or, for a failback, responses to the expected instances of those naming one). */
+export type WindowCounts = Pick<BucketSnapshot, 'total' | 'successes'>;
+
 export interface StableWindowInput {
-  readonly buckets: readonly BucketSnapshot[];
+  readonly buckets: readonly WindowCounts[];
   /** First bucket index considered (the one holding the start instant). */
   readonly startIndex: number;
   /** One past the last bucket index considered. */

@@ -69,7 +69,8 @@ export const timeToRecoverCheck: CheckKind<Static<typeof TimeToRecoverSchema>, T
   },
 };
 
-function disturbanceEndMs(fault: FaultResult, phaseEndMs: number): number {
+/** When a fault stopped disturbing: its revert; for a pod kill, its last pod deletion; else the phase end. */
+export function disturbanceEndMs(fault: FaultResult, phaseEndMs: number): number {
   if (fault.kind === 'pod-kill') {
     const deletions = (fault.pods ?? []).map((p) => p.deletedMs);
     if (deletions.length > 0) return Math.max(...deletions);

@@ -1,11 +1,11 @@
-/** Shared evaluation of timeToFailover / timeToRecover once their start and end instants are known. */
+/** Shared evaluation of timeToFailover / timeToRecover / timeToFailback once their start and end instants are known. */
 import type { ResolvedCheck } from '../experiment/resolved.ts';
 import type { CheckResult } from '../result/result.ts';
 import type { CheckContext } from './check-kind.ts';
 import { formatDuration } from '../format/duration.ts';
 import { formatPercent, formatThreshold } from '../format/percent.ts';
 import { bucketsOf } from './scope.ts';
-import { firstStableIndex } from './stable-window.ts';
+import { firstStableIndex, type WindowCounts } from './stable-window.ts';
 
 export interface StableSpan {
   /** Run-clock instant the clock starts from (fault applied, fault reverted, pod deleted). */
@@ -19,19 +19,29 @@ export interface StableSpan {
   readonly verb: string;
   /** What the range is, for the reason: `in outage`, `after outage`. */
   readonly where: string;
-  readonly observedKey: 'failoverMs' | 'recoveryMs';
-  readonly markerKey: 'failoverAtMs' | 'recoveredAtMs';
+  readonly observedKey: 'failoverMs' | 'recoveryMs' | 'failbackMs';
+  readonly markerKey: 'failoverAtMs' | 'recoveredAtMs' | 'failbackAtMs';
   readonly startMarkerKey: string;
+  /**
+   * Per-bucket counts judged against the threshold; default: the timeline's buckets (the success
+   * ratio). timeToFailback passes served-by counts (responses to the expected instances / responses that named one).
+   */
+  readonly counts?: readonly WindowCounts[];
+  /** What the threshold is about, for the reason; default `` (the success ratio). E.g. ` to payments-primary`. */
+  readonly measure?: string;
+  /** Extra fields of `expected` (e.g. the instances a failback goes to). */
+  readonly expected?: Readonly<Record<string, string>>;
 }
 
 export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, context: CheckContext): CheckResult {
   const bucketMs = context.timeline.bucketMs;
   const base = { name: check.name, kind: check.spec.kind, strict: check.strict };
-  const expected = { maxMs: span.maxMs, windowMs: span.windowMs, threshold: span.threshold, minSamples: check.minSamples };
+  const expected = { maxMs: span.maxMs, windowMs: span.windowMs, threshold: span.threshold, minSamples: check.minSamples, ...span.expected };
+  const measure = span.measure ?? '';
   const startIndex = Math.floor(span.startMs / bucketMs + 1e-9);
   const endIndex = Math.round(span.endMs / bucketMs);
   const outcome = firstStableIndex({
-    buckets: bucketsOf(context),
+    buckets: span.counts ?? bucketsOf(context),
     startIndex,
     endIndex,
     windowBuckets: Math.round(span.windowMs / bucketMs),
@@ -67,7 +77,7 @@ export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, conte
     return {
       ...base,
       verdict: 'failed',
-      reason: `never ${span.verb} ${span.where}: the last ${formatDuration(span.windowMs)} window had ${lastRatio}, below ${formatThreshold(span.threshold)} (max ${formatDuration(span.maxMs)}, resolution ${formatDuration(bucketMs)})`,
+      reason: `never ${span.verb} ${span.where}: the last ${formatDuration(span.windowMs)} window had ${lastRatio}${measure}, below ${formatThreshold(span.threshold)} (max ${formatDuration(span.maxMs)}, resolution ${formatDuration(bucketMs)})`,
       observed: { [span.observedKey]: 'never', resolutionMs: bucketMs },
       expected,
       n,
@@ -81,7 +91,7 @@ export function evaluateStableSpan(check: ResolvedCheck, span: StableSpan, conte
   return {
     ...base,
     verdict: ok ? 'passed' : 'failed',
-    reason: `${span.verb} ${tookText(tookMs, bucketMs, ok, span)} (every ${formatDuration(span.windowMs)} window ≥ ${formatThreshold(span.threshold)} from then on, n=${n})`,
+    reason: `${span.verb} ${tookText(tookMs, bucketMs, ok, span)} (every ${formatDuration(span.windowMs)} window ≥ ${formatThreshold(span.threshold)}${measure} from then on, n=${n})`,
     observed: { [span.observedKey]: tookMs, resolutionMs: bucketMs },
     expected,
     n,

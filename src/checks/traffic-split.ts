@@ -8,6 +8,11 @@ import { formatInterval, formatPercent, formatThreshold } from '../format/percen
 import { describeScope, scopeBounds } from './scope.ts';
 import { wilsonInterval } from './wilson.ts';
 
+/** A served-by value counts toward `key` when it equals it or starts with `key-` (pod names: `payments-primary-7c9d-x2b4q`). */
+export function servedByMatches(value: string, key: string): boolean {
+  return value === key || value.startsWith(`${key}-`);
+}
+
 /** The share label for served-by values that match no expected key. */
 export const OTHER = 'other';
 
@@ -59,7 +64,7 @@ export const trafficSplitCheck: CheckKind<Static<typeof TrafficSplitSchema>, Tra
     let n = 0;
     for (const [value, count] of Object.entries(summary?.servedBy ?? {})) {
       n += count;
-      const key = keys.find((k) => value === k || value.startsWith(`${k}-`));
+      const key = keys.find((k) => servedByMatches(value, k));
       if (key === undefined) other += count;
       else counts[key]! += count;
     }

@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
   run: { summary: 'run an experiment and write its reports', load: () => import('./run.ts') },
   validate: { summary: 'validate experiment files', load: () => import('./validate.ts') },
   report: { summary: 're-render reports from a result.json', load: () => import('./report.ts') },
+  compare: { summary: 'compare two runs check by check and flag regressions', load: () => import('./compare.ts') },
   cleanup: { summary: 'revert faults a crashed run left in its journal', load: () => import('./cleanup.ts') },
   toxiproxy: { summary: 'run the embedded Toxiproxy-compatible server', load: () => import('./toxiproxy.ts') },
   cluster: { summary: 'run the local Kubernetes-API control plane', load: () => import('./cluster.ts') },

@@ -3,10 +3,9 @@
  * verdict's code. The only place run errors become messages and exit codes.
  */
 import { rmdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
-import type { ResolvedExperiment } from '../experiment/resolved.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { parseMetricsAddress, type MetricsAddress } from '../metrics/metrics-server.ts';
 import { JournalError, DEFAULT_JOURNAL } from '../runner/journal.ts';
@@ -14,9 +13,11 @@ import { applyTargetOverrides } from '../runner/overrides.ts';
 import { decideColor } from '../format/color.ts';
 import { painter } from '../format/paint.ts';
 import { formatProgress } from '../runner/progress-line.ts';
-import { reserveReportDir } from '../util/report-dir.ts';
+import { openRunHistory, type RunHistory } from '../history/run-history.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
-import { DirectoryNotWritableError, probeWritableDir } from '../util/probe-writable-dir.ts';
+import { buildRedactor, buildReporter, prepareRunPlaces } from '../runner/run-setup.ts';
+
+export { defaultOutDir } from '../runner/run-setup.ts';
 
 export const RUN_USAGE = `Usage: rebound run <file> [options]
 
@@ -33,6 +34,15 @@ Options:
   --journal PATH        journal of applied faults (default ${DEFAULT_JOURNAL})
   --metrics [HOST:]PORT serve Rebound's own metrics (Prometheus text format) on loopback
                         while it runs, at http://HOST:PORT/metrics (docs/prometheus.md)
+  --history DIR         keep the results index in DIR/<experiment>/index.jsonl (default
+                        reports/ when the report directory is the default one; with --out
+                        and no --history, no index is kept)
+  --no-history          keep no results index
+  --repeat N            run the experiment N times in a row (1–100), each a full run in
+                        <out>/repeat-K/, then judge the checks across the repeats
+  --repeat-quantile Q   with --repeat: a non-ratio check passes when at least Q of the
+                        repeats (0 < Q ≤ 1, default 1: every one) pass it; ratio checks are
+                        judged on the pooled 95 % Wilson bound (docs/runs-over-time.md)
   -h, --help            show this help
 
 Exit codes: 0 passed, 1 failed, 2 invalid input or usage, 3 aborted by a guardrail,
@@ -49,6 +59,10 @@ interface RunArgs {
   readonly context?: string;
   readonly journal: string;
   readonly metrics?: MetricsAddress;
+  /** undefined: the default (reports/ when the report directory is the default one). */
+  readonly history?: string | false;
+  readonly repeat?: number;
+  readonly repeatQuantile: number;
 }
 
 function parseRunArgs(argv: string[]): RunArgs | 'help' {
@@ -67,6 +81,10 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
         context: { type: 'string' },
         journal: { type: 'string' },
         metrics: { type: 'string' },
+        history: { type: 'string' },
+        'no-history': { type: 'boolean', default: false },
+        repeat: { type: 'string' },
+        'repeat-quantile': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -78,9 +96,13 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'missing experiment file' : `expected one experiment file, got ${positionals.length}: ${positionals.join(' ')}`);
   }
-  for (const flag of ['out', 'toxiproxy-url', 'kubeconfig', 'context', 'journal', 'metrics'] as const) {
+  for (const flag of ['out', 'toxiproxy-url', 'kubeconfig', 'context', 'journal', 'metrics', 'history', 'repeat', 'repeat-quantile'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} needs a value`);
   }
+  if (values.history !== undefined && values['no-history']) throw new UsageError('--history and --no-history exclude each other');
+  const repeat = values.repeat !== undefined ? parseRepeat(values.repeat) : undefined;
+  if (values['repeat-quantile'] !== undefined && repeat === undefined) throw new UsageError('--repeat-quantile needs --repeat N');
+  if (repeat !== undefined && values['dry-run']) throw new UsageError('--repeat and --dry-run exclude each other');
   return {
     file: positionals[0]!,
     out: values.out,
@@ -91,16 +113,24 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
     context: values.context,
     journal: values.journal ?? DEFAULT_JOURNAL,
     ...(values.metrics !== undefined ? { metrics: parseMetricsAddress(values.metrics) } : {}),
+    ...(values['no-history'] ? { history: false as const } : values.history !== undefined ? { history: values.history } : {}),
+    ...(repeat !== undefined ? { repeat } : {}),
+    repeatQuantile: values['repeat-quantile'] !== undefined ? parseQuantile(values['repeat-quantile']) : 1,
   };
 }
 
-function timestamp(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+const MAX_REPEATS = 100;
+
+function parseRepeat(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_REPEATS) throw new UsageError(`--repeat: expected a whole number from 1 to ${MAX_REPEATS}, got '${text}'`);
+  return n;
 }
 
-export function defaultOutDir(experiment: ResolvedExperiment, cwd: string, now = new Date()): string {
-  return experiment.report.outDir ?? resolve(cwd, 'reports', experiment.name, timestamp(now));
+function parseQuantile(text: string): number {
+  const q = Number(text);
+  if (text.trim() === '' || !Number.isFinite(q) || q <= 0 || q > 1) throw new UsageError(`--repeat-quantile: expected a number in (0, 1], got '${text}'`);
+  return q;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -142,11 +172,9 @@ export async function main(argv: string[]): Promise<number> {
     const { loadExperiment } = await import('../experiment/index.ts');
     const loaded = await loadExperiment(args.file, { env, cwd });
     const experiment = applyTargetOverrides(loaded, { toxiproxyUrl: args.toxiproxyUrl, kubeconfig: args.kubeconfig, context: args.context });
-    // --out and report.outDir are the user's fixed choice; a generated directory is never shared.
-    const fixedOut = args.out ? resolve(cwd, args.out) : experiment.report.outDir;
-    const journalPath = resolve(cwd, args.journal);
-    if (!args.dryRun) await checkWritable(fixedOut ?? defaultOutDir(experiment, cwd), journalPath, { outGiven: fixedOut !== undefined, journalGiven: args.journal !== DEFAULT_JOURNAL });
-    const outDir = fixedOut ?? (args.dryRun ? defaultOutDir(experiment, cwd) : (reserved = await reserveReportDir(defaultOutDir(experiment, cwd))));
+    const places = await prepareRunPlaces({ experiment, cwd, out: args.out, journal: args.journal, dryRun: args.dryRun });
+    reserved = places.reserved;
+    const { outDir, journalPath } = places;
 
     // Event lines come from the console reporter (stdout); the live line is ours (stderr, TTY only).
     const observer: RunObserver = {
@@ -172,29 +200,40 @@ export async function main(argv: string[]): Promise<number> {
       metrics = await startRunMetrics(args.metrics, experiment);
       say(paint('dim', `metrics: ${metrics.url}`));
     }
-    const reporter = args.dryRun ? undefined : await buildReporter(experiment, env, color, stdout, live);
     const redact = await buildRedactor(experiment);
-    const outcome = await runExperiment({
-      experiment,
-      file: args.file,
-      outDir,
-      journalPath,
-      dryRun: args.dryRun,
-      yes: args.yes,
-      env,
-      reporter,
-      observer: metrics ? (await import('../metrics/run-metrics.ts')).combineObservers(observer, metrics.observer) : observer,
-      ...(metrics ? { scrapeTargets: metrics.scrapeTargets } : {}),
-      redact,
-    });
-    clearProgress();
+    const history = args.dryRun ? undefined : runHistory(args, experiment.name, places.reserved !== undefined, env, cwd, observer.onNote!);
+    const runObserver = metrics ? (await import('../metrics/run-metrics.ts')).combineObservers(observer, metrics.observer) : observer;
+    const runOnce = async (dir: string) => {
+      const outcome = await runExperiment({
+        experiment,
+        file: args.file,
+        outDir: dir,
+        journalPath,
+        dryRun: args.dryRun,
+        yes: args.yes,
+        env,
+        reporter: args.dryRun ? undefined : await buildReporter(experiment, { env, color, stdout, isTTY: live }),
+        observer: runObserver,
+        ...(metrics ? { scrapeTargets: metrics.scrapeTargets } : {}),
+        redact,
+        ...(history ? { history: await history.previous() } : {}),
+      });
+      clearProgress();
+      if (outcome.result && history) await history.record(outcome.result, dir);
+      if (outcome.reportError) errorLine(outcome.reportError);
+      if (outcome.result?.error) errorLine(`${outcome.result.error.kind}: ${outcome.result.error.message}`);
+      return outcome;
+    };
+    if (args.repeat !== undefined) {
+      const { runRepeats } = await import('./run-repeats.ts');
+      return await runRepeats({ count: args.repeat, quantile: args.repeatQuantile, baseDir: outDir, experiment: { name: experiment.name, file: args.file }, runOnce, say, paint, stdout });
+    }
+    const outcome = await runOnce(outDir);
     if (args.dryRun) {
       process.stdout.write(outcome.planText);
       process.stdout.write('Dry run: nothing was injected.\n');
       return EXIT.passed;
     }
-    if (outcome.reportError) errorLine(outcome.reportError);
-    if (outcome.result?.error) errorLine(`${outcome.result.error.kind}: ${outcome.result.error.message}`);
     return outcome.exitCode;
   } catch (error) {
     clearProgress();
@@ -206,25 +245,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const PROBE_TIMEOUT_MS = 5000;
-
-/** Before any fault: where the reports and the journal go must be writable (a bad --out is found now, not after the run). */
-async function checkWritable(outDir: string, journalPath: string, given: { outGiven: boolean; journalGiven: boolean }): Promise<void> {
-  const places = [
-    { dir: outDir, what: 'the reports', flag: '--out DIR', given: given.outGiven },
-    { dir: dirname(journalPath), what: 'the journal', flag: '--journal PATH', given: given.journalGiven },
-  ];
-  for (const place of places) {
-    try {
-      await probeWritableDir(place.dir, { timeoutMs: PROBE_TIMEOUT_MS });
-    } catch (error) {
-      if (!(error instanceof DirectoryNotWritableError)) throw error;
-      const message = `${error.message}; nothing was run`;
-      const hint = `write ${place.what} somewhere writable with ${place.flag}`;
-      if (place.given) throw new UsageError(`${message} (${hint})`);
-      throw new InfraError(message, hint);
-    }
-  }
+/** The results index: --history DIR, else reports/ when the report directory is the generated one; none with --no-history. */
+function runHistory(args: RunArgs, experiment: string, defaultOut: boolean, env: NodeJS.ProcessEnv, cwd: string, note: (line: string) => void): RunHistory | undefined {
+  if (args.history === false) return undefined;
+  const historyDir = args.history !== undefined ? resolve(cwd, args.history) : defaultOut ? resolve(cwd, 'reports') : undefined;
+  return historyDir ? openRunHistory({ historyDir, experiment, env, cwd, note }) : undefined;
 }
 
 function reportFailure(error: unknown, errorLine: (text: string) => void): number {
@@ -254,19 +279,4 @@ function reportFailure(error: unknown, errorLine: (text: string) => void): numbe
   errorLine(`internal error: ${text}`);
   if (process.env.REBOUND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return EXIT.error;
-}
-
-async function buildReporter(experiment: ResolvedExperiment, env: NodeJS.ProcessEnv, color: boolean, stdout: NodeJS.WritableStream, isTTY: boolean) {
-  const { createReporters, multiplexReporters } = await import('../reporters/index.ts');
-  const formats = [...experiment.report.formats];
-  const summary = env.GITHUB_STEP_SUMMARY || undefined;
-  // The workflow names the artifact it uploads the report in (REBOUND_HTML_ARTIFACT); summary.md repeats it.
-  const artifact = env.REBOUND_HTML_ARTIFACT || undefined;
-  const reporters = createReporters({ formats, stdout, isTTY, color, githubStepSummary: summary, githubActions: env.GITHUB_ACTIONS === 'true', ...(artifact ? { htmlArtifactName: artifact } : {}) });
-  return multiplexReporters(reporters);
-}
-
-async function buildRedactor(experiment: ResolvedExperiment): Promise<<T>(value: T) => T> {
-  const { createValueRedactor } = await import('../result/redact.ts');
-  return createValueRedactor({ secrets: experiment.report.secrets, headerNames: experiment.report.redactHeaders });
 }

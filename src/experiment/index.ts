@@ -51,6 +51,32 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   return deepFreeze(experiment);
 }
 
+/**
+ * An experiment given as a value (built in TypeScript, say) rather than YAML text: the same
+ * schema and the same rules as a file. Its issues carry the field path and `label` as the file,
+ * with no line (line 0). Relative paths in it resolve against `options.cwd`. `sourceText` is
+ * what the result echoes as the experiment's source (the caller's YAML rendering of the value).
+ */
+export function experimentFromValue(value: unknown, label: string, options: LoadOptions & { readonly sourceText: string }): ResolvedExperiment {
+  const baseDir = resolve(options.cwd ?? process.cwd());
+  const structural = schemaIssues(value);
+  const { experiment, issues: semantic } = resolveExperiment({
+    value,
+    sourcePath: resolve(baseDir, label),
+    sourceText: options.sourceText,
+    baseDir,
+    env: options.env ?? process.env,
+    shapeIsSuspect: structural.length > 0,
+  });
+  const issues = [...structural, ...semantic.filter((issue) => !coveredBy(issue.path, structural))];
+  if (issues.length > 0 || !experiment) {
+    const located = issues.map((issue) => ({ file: label, line: 0, column: 0, path: formatPath(issue.path), message: issue.message }));
+    const unique = new Map(located.map((issue) => [`${issue.path}:${issue.message}`, issue]));
+    throw new ValidationError([...unique.values()]);
+  }
+  return deepFreeze(experiment);
+}
+
 /** A semantic issue at or below a path the schema already rejected adds nothing. */
 function coveredBy(path: FieldPath, structural: readonly RawIssue[]): boolean {
   return structural.some((issue) => issue.path.length <= path.length && issue.path.every((segment, i) => segment === path[i]));

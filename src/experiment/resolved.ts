@@ -174,6 +174,8 @@ export type CheckSpec =
   | { readonly kind: 'timeToFailover'; readonly phase: string; readonly windowMs: number; readonly threshold: number; readonly maxMs: number }
   /** After the faults of phase `after` are reverted (or its pods killed): same rule, until the run ends. */
   | { readonly kind: 'timeToRecover'; readonly after: string; readonly windowMs: number; readonly threshold: number; readonly maxMs: number }
+  /** After the faults of phase `after` are reverted: until every window of served-by responses has ≥ share to the `to` instances. */
+  | { readonly kind: 'timeToFailback'; readonly after: string; readonly to: readonly string[]; readonly windowMs: number; readonly share: number; readonly withinMs: number }
   | { readonly kind: 'latency'; readonly scope: Scope; readonly percentile: number; readonly maxMs: number }
   | { readonly kind: 'podsReady'; readonly namespace: string; readonly selector: string; readonly count: number; readonly withinMs: number; readonly after?: string }
   | { readonly kind: 'trafficSplit'; readonly scope: Scope; readonly expect: Readonly<Record<string, number>>; readonly tolerance: number };

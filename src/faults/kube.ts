@@ -11,6 +11,7 @@ import { delimiter, join } from 'node:path';
 import { CoreV1Api, KubeConfig, VersionApi, type V1Service } from '@kubernetes/client-node';
 import { InfraError, UsageError } from '../errors.ts';
 import { describeKubeError } from './kube-errors.ts';
+import { deadlineSignal } from '../util/deadline-signal.ts';
 
 export { describeKubeError };
 
@@ -61,9 +62,7 @@ function boundRequests(config: KubeConfig, timeoutMs: number, abortWith: (() => 
   const authenticate = config.applySecurityAuthentication.bind(config);
   config.applySecurityAuthentication = async (context) => {
     await authenticate(context);
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = abortWith?.();
-    context.setSignal(signal ? AbortSignal.any([deadline, signal]) : deadline);
+    context.setSignal(deadlineSignal(timeoutMs, abortWith?.()));
   };
 }
 

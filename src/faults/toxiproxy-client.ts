@@ -9,6 +9,7 @@
  */
 import { Toxiproxy, Toxic, type ICreateToxicBody } from 'toxiproxy-node-client';
 import { InfraError } from '../errors.ts';
+import { deadlineSignal } from '../util/deadline-signal.ts';
 
 /** A Toxiproxy API answer other than 2xx, with the server's message. */
 export class ToxiproxyApiError extends InfraError {
@@ -68,9 +69,7 @@ export class ToxiproxyClient {
 
   /** Every request's deadline, combined with the signal `abortWith` gives at the time (none during reverts). */
   private requestSignal(): AbortSignal {
-    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-    const signal = this.options.abortWith?.();
-    return signal ? AbortSignal.any([deadline, signal]) : deadline;
+    return deadlineSignal(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS, this.options.abortWith?.());
   }
 
   /** The server's version string; also the reachability probe. */

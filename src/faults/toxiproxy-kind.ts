@@ -68,8 +68,8 @@ export interface ProxyDownFault extends FaultOnProxy {
 export type ToxiproxyFault = ToxicFault | ProxyDownFault;
 
 export type ToxiproxyRevertRecord =
-  | { readonly kind: 'toxic'; readonly toxiproxyUrl: string; readonly proxy: string; readonly toxic: string }
-  | { readonly kind: 'proxy-down'; readonly toxiproxyUrl: string; readonly proxy: string };
+  | { readonly kind: 'toxic'; readonly toxiproxyUrl: string; readonly proxy: string; readonly toxic: string; readonly hostedByLocalPlane?: true }
+  | { readonly kind: 'proxy-down'; readonly toxiproxyUrl: string; readonly proxy: string; readonly hostedByLocalPlane?: true };
 
 /** Attributes that are times, with their unit in ms (slicer's delay is in µs): bounded by what a timer can hold. */
 const TIME_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
@@ -90,7 +90,8 @@ export interface PlannedProxy {
 }
 
 /** The kind bound to one Toxiproxy. */
-export function toxiproxyInjector(client: ToxiproxyClient, wouldCreate: readonly PlannedProxy[] = []): FaultInjector<ToxiproxyFault, ToxiproxyRevertRecord> {
+export function toxiproxyInjector(client: ToxiproxyClient, wouldCreate: readonly PlannedProxy[] = [], hostedByLocalPlane = false): FaultInjector<ToxiproxyFault, ToxiproxyRevertRecord> {
+  const hosted = hostedByLocalPlane ? { hostedByLocalPlane: true as const } : {};
   let known: Promise<Map<string, PlannedProxy & { toxics: readonly { name: string }[] }>> | undefined;
   const proxies = () =>
     (known ??= client.listProxies().then((list) => {
@@ -116,12 +117,12 @@ export function toxiproxyInjector(client: ToxiproxyClient, wouldCreate: readonly
     async plan(fault): Promise<Revert<ToxiproxyRevertRecord>> {
       if (fault.kind === 'toxic') {
         return {
-          record: { kind: 'toxic', toxiproxyUrl: client.url, proxy: fault.proxy, toxic: fault.toxic.name },
+          record: { kind: 'toxic', toxiproxyUrl: client.url, proxy: fault.proxy, toxic: fault.toxic.name, ...hosted },
           run: async () => void (await client.removeToxic(fault.proxy, fault.toxic.name)),
         };
       }
       return {
-        record: { kind: 'proxy-down', toxiproxyUrl: client.url, proxy: fault.proxy },
+        record: { kind: 'proxy-down', toxiproxyUrl: client.url, proxy: fault.proxy, ...hosted },
         run: () => enableAgain(client, fault.proxy).then(() => undefined),
       };
     },
@@ -195,7 +196,7 @@ export const toxiproxyFaultKind: FaultKind<ToxiproxyFaultSpec, ToxiproxyFault, T
 
   open({ target }) {
     if (!target.toxiproxy) throw new UsageError('toxiproxy faults need target.toxiproxy');
-    return toxiproxyInjector(target.toxiproxy.client, target.toxiproxy.wouldCreate);
+    return toxiproxyInjector(target.toxiproxy.client, target.toxiproxy.wouldCreate, target.toxiproxy.hostedByLocalPlane);
   },
 
   describeRecord(record) {
@@ -206,6 +207,8 @@ export const toxiproxyFaultKind: FaultKind<ToxiproxyFaultSpec, ToxiproxyFault, T
     // The embedded server lived in the dead run's process and died with it. Never contact its
     // old address: another server may listen there now.
     if (record.toxiproxyUrl === infrastructure.embeddedToxiproxyUrl) return 'gone-with-run';
+    // Likewise a Toxiproxy that ran as a pod of the dead run's local plane (the sweep stopped it).
+    if (record.hostedByLocalPlane && infrastructure.localPlaneUrl) return 'gone-with-run';
     const client = new ToxiproxyClient(record.toxiproxyUrl);
     if (record.kind === 'proxy-down') return enableAgain(client, record.proxy);
     return (await client.removeToxic(record.proxy, record.toxic)) === 'removed' ? 'reverted' : 'already-reverted';

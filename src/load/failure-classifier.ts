@@ -31,3 +31,15 @@ export function classifyError(error: unknown): FailureKind {
   }
   return 'other';
 }
+
+/** The first string `code` in the error's wrapper chain (`ECONNREFUSED`, `UND_ERR_SOCKET`), if any. */
+export function errorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code.length > 0) return code;
+    const inner = current as { errors?: unknown[]; cause?: unknown };
+    current = Array.isArray(inner.errors) && inner.errors.length > 0 ? inner.errors[0] : inner.cause;
+  }
+  return undefined;
+}

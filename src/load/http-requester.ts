@@ -2,7 +2,7 @@ import { Client, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ResolvedLoad } from '../experiment/resolved.ts';
 import { UsageError } from '../errors.ts';
-import { classifyError } from './failure-classifier.ts';
+import { classifyError, errorCodeOf } from './failure-classifier.ts';
 import { LoadSample } from './load-sample.ts';
 import type { FailureKind } from './sample.ts';
 import { CompiledSuccessRule } from './success-rule.ts';
@@ -179,7 +179,7 @@ export class HttpRequester {
   /** Emits a sample for a request that was never sent (in-flight cap reached). */
   drop(requestIndex: number, scheduledMs: number): void {
     const now = this.now();
-    this.sink(new LoadSample(scheduledMs, now, now, false, undefined, 'dropped', undefined, this.requests[requestIndex]!.name));
+    this.sink(new LoadSample(scheduledMs, now, now, false, undefined, 'dropped', undefined, this.requests[requestIndex]!.name, undefined, DROPPED_MESSAGE));
   }
 
   /** Resolves when nothing is in flight, or after `ms`, whichever comes first. */
@@ -280,6 +280,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   servedBy: string | undefined = undefined;
   ruleHeader: string | undefined = undefined;
   body: Buffer[] | undefined = undefined;
+  statusText = '';
+  /** The first bytes of a response whose status failed the rule (for the report's excerpt). */
+  failedBody: Buffer[] | undefined = undefined;
+  failedBodyBytes = 0;
   /** Sample emitted. */
   finished = false;
   /** Undici called onComplete/onError. */
@@ -299,6 +303,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.servedBy = undefined;
     this.ruleHeader = undefined;
     this.body = this.requester.rule.bodyPattern ? [] : undefined;
+    this.statusText = '';
+    this.failedBody = undefined;
+    this.failedBodyBytes = 0;
     this.finished = false;
     this.settled = false;
     this.abortRequest = undefined;
@@ -314,8 +321,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.sentMs = this.requester.now();
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, _statusText: string): boolean {
+  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
     this.status = statusCode;
+    this.statusText = statusText;
+    if (!this.requester.rule.statusOk(statusCode)) this.failedBody = [];
     const servedByName = this.requester.servedByName;
     const ruleHeaderName = this.requester.ruleHeaderName;
     if (servedByName !== undefined || ruleHeaderName !== undefined) {
@@ -330,6 +339,12 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.body !== undefined && !this.finished) this.body.push(chunk);
+    if (this.failedBody !== undefined && this.failedBodyBytes < BODY_EXCERPT_BYTES) {
+      const part = chunk.subarray(0, BODY_EXCERPT_BYTES - this.failedBodyBytes);
+      // A copy: undici may reuse the chunk's memory.
+      this.failedBody.push(Buffer.from(part));
+      this.failedBodyBytes += part.length;
+    }
     return true;
   }
 
@@ -337,18 +352,33 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (!this.finished) {
       const rule = this.requester.rule;
       let failure: FailureKind | undefined;
-      if (!rule.statusOk(this.status)) failure = 'http_status';
-      else if (rule.headerName !== undefined && !rule.headerOk(this.ruleHeader)) failure = 'other';
-      else if (this.body !== undefined && !rule.bodyOk(Buffer.concat(this.body).toString())) failure = 'other';
-      this.finish(this.requester.now(), failure, true);
+      let message: string | undefined;
+      let excerpt: Buffer | undefined;
+      if (!rule.statusOk(this.status)) {
+        failure = 'http_status';
+        message = this.statusText || undefined;
+        if (this.failedBody !== undefined && this.failedBodyBytes > 0) excerpt = Buffer.concat(this.failedBody);
+      } else if (rule.headerName !== undefined && !rule.headerOk(this.ruleHeader)) {
+        failure = 'other';
+        message = `header ${rule.headerName} failed the success rule`;
+      } else if (this.body !== undefined) {
+        const body = Buffer.concat(this.body);
+        if (!rule.bodyOk(body.toString())) {
+          failure = 'other';
+          message = 'body failed the success rule';
+          excerpt = body.subarray(0, BODY_EXCERPT_BYTES);
+        }
+      }
+      this.finish(this.requester.now(), failure, true, undefined, message, excerpt?.toString());
     }
     this.settle();
   }
 
   onError(error: Error): void {
     if (!this.finished) {
-      if (this.requester.firstError === undefined) this.requester.firstError = describeError(error);
-      this.finish(this.requester.now(), classifyError(error), false);
+      const message = describeError(error);
+      if (this.requester.firstError === undefined) this.requester.firstError = message;
+      this.finish(this.requester.now(), classifyError(error), false, errorCodeOf(error), message);
     }
     this.settle();
   }
@@ -356,21 +386,34 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   /** The deadline (or the drain) expired: report a timeout now, abort the exchange. */
   expire(): void {
     if (this.finished) return;
-    this.finish(this.requester.now(), 'timeout', false);
+    this.finish(this.requester.now(), 'timeout', false, undefined, `no response within ${this.requester.timeoutMs} ms`);
     const abort = this.abortRequest;
     if (abort && !this.settled) abort(new DeadlineError());
   }
 
   /** `completed`: called from onComplete (undici is done with the exchange and the connection is sound). */
-  private finish(endMs: number, failure: FailureKind | undefined, completed: boolean): void {
+  private finish(endMs: number, failure: FailureKind | undefined, completed: boolean, errorCode?: string, errorMessage?: string, bodyExcerpt?: string): void {
     this.finished = true;
     const requester = this.requester;
     const ok = failure === undefined;
     requester.finished();
     requester.sink(
-      new LoadSample(this.scheduledMs, this.sentMs, endMs, ok, this.status || undefined, failure, this.servedBy, requester.requests[this.requestIndex]!.name),
+      new LoadSample(
+        this.scheduledMs,
+        this.sentMs,
+        endMs,
+        ok,
+        this.status || undefined,
+        failure,
+        this.servedBy,
+        requester.requests[this.requestIndex]!.name,
+        errorCode,
+        errorMessage,
+        bodyExcerpt,
+      ),
     );
     this.body = undefined;
+    this.failedBody = undefined;
     if (this.lane >= 0) requester.laneFree(this.lane, completed);
   }
 
@@ -380,6 +423,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.requester.release(this);
   }
 }
+
+/** Bytes of a failing response's body kept for the report's excerpt (cut and redacted later). */
+const BODY_EXCERPT_BYTES = 256;
+const DROPPED_MESSAGE = 'not sent: the in-flight cap was reached';
 
 /** Raised into undici when the driver gives up on a request; classified as a timeout. */
 class DeadlineError extends Error {

@@ -14,5 +14,8 @@ export class LoadSample implements Sample {
     readonly failure: FailureKind | undefined,
     readonly servedBy: string | undefined,
     readonly request: string | undefined,
+    readonly errorCode: string | undefined = undefined,
+    readonly errorMessage: string | undefined = undefined,
+    readonly bodyExcerpt: string | undefined = undefined,
   ) {}
 }

@@ -18,6 +18,15 @@ export interface Sample {
   readonly servedBy?: string;
   /** Name of the request in the mix that produced it. */
   readonly request?: string;
+  /**
+   * Failed requests only: the transport error's code (`ECONNREFUSED`, `UND_ERR_SOCKET`, a k6
+   * error code), absent for HTTP status failures (the status says it).
+   */
+  readonly errorCode?: string;
+  /** Failed requests only: the error message, or the HTTP status text (`Bad Gateway`). */
+  readonly errorMessage?: string;
+  /** Failed requests only: the start of the response body (unredacted, at most a few hundred bytes). */
+  readonly bodyExcerpt?: string;
 }
 
 /**

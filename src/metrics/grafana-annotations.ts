@@ -8,6 +8,7 @@
  */
 import type { GrafanaAnnotationsTarget } from '../experiment/resolved.ts';
 import type { RunEvent } from '../timeline/events.ts';
+import { deadlineSignal } from '../util/deadline-signal.ts';
 
 const TIMEOUT_MS = 5000;
 
@@ -97,12 +98,11 @@ export class GrafanaAnnotator {
   }
 
   private request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
-    const timeout = AbortSignal.timeout(TIMEOUT_MS);
     return fetch(`${this.target.url}${path}`, {
       method,
       headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.target.token ? { authorization: `Bearer ${this.target.token}` } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal: deadlineSignal(TIMEOUT_MS, signal),
     });
   }
 }

@@ -10,6 +10,7 @@ import { meshFailureRatioCheck, meshSuccessRatioCheck } from '../checks/mesh-rat
 import { podsReadyCheck } from '../checks/pods-ready.ts';
 import { prometheusCheck } from '../checks/prometheus.ts';
 import { successRatioCheck } from '../checks/success-ratio.ts';
+import { timeToFailbackCheck } from '../checks/time-to-failback.ts';
 import { timeToFailoverCheck } from '../checks/time-to-failover.ts';
 import { timeToRecoverCheck } from '../checks/time-to-recover.ts';
 import { trafficSplitCheck } from '../checks/traffic-split.ts';
@@ -25,6 +26,7 @@ export const BUILTIN_CHECK_KINDS: readonly AnyCheckKind[] = [
   failureRatioCheck,
   timeToFailoverCheck,
   timeToRecoverCheck,
+  timeToFailbackCheck,
   latencyCheck,
   podsReadyCheck,
   trafficSplitCheck,

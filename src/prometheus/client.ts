@@ -5,6 +5,7 @@
  */
 import { parse } from 'yaml';
 import { parsePromDuration } from './duration.ts';
+import { deadlineSignal } from '../util/deadline-signal.ts';
 
 export interface PromSample {
   readonly labels: Readonly<Record<string, string>>;
@@ -127,8 +128,7 @@ export class PrometheusClient {
   }
 
   private signal(outer: AbortSignal | undefined, timeoutMs = this.timeoutMs): AbortSignal {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    return outer ? AbortSignal.any([outer, timeout]) : timeout;
+    return deadlineSignal(timeoutMs, outer);
   }
 
   private async call(method: 'GET' | 'POST', path: string, params: Record<string, string>, signal?: AbortSignal): Promise<unknown> {

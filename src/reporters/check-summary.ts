@@ -107,7 +107,7 @@ export function resolvedDuration(ms: number, resolutionMs: number | undefined): 
   return formatDuration(Math.round(ms / resolutionMs) * resolutionMs);
 }
 
-const TIME_WORD: Readonly<Record<string, string>> = { timeToFailover: 'failover', timeToRecover: 'recovery' };
+const TIME_WORD: Readonly<Record<string, string>> = { timeToFailover: 'failover', timeToRecover: 'recovery', timeToFailback: 'failback' };
 
 function nLine(check: CheckResult, extra: readonly string[] = []): string {
   const parts: string[] = [];
@@ -128,7 +128,8 @@ export function observedHeadline(check: CheckResult): CheckHeadline {
       return { lines: [ratio === undefined ? '—' : observedPercent(check, ratio)], sub: nLine(check, extra) };
     }
     case 'timeToFailover':
-    case 'timeToRecover': {
+    case 'timeToRecover':
+    case 'timeToFailback': {
       const key = durationKey(o);
       const value = key ? o[key] : undefined;
       const resolution = num(o.resolutionMs);
@@ -182,11 +183,13 @@ export function expectedHeadline(check: CheckResult): CheckHeadline {
       return { lines: [line], sub: scope };
     }
     case 'timeToFailover':
-    case 'timeToRecover': {
+    case 'timeToRecover':
+    case 'timeToFailback': {
       const max = num(e.maxMs);
       const window = num(e.windowMs);
       const t = num(e.threshold);
-      return { lines: [max === undefined ? '—' : `≤ ${formatDuration(max)}`], sub: window !== undefined && t !== undefined ? `then every ${formatDuration(window)} window ≥ ${threshold(t)}` : '' };
+      const to = typeof e.to === 'string' ? ` to ${e.to}` : '';
+      return { lines: [max === undefined ? '—' : `≤ ${formatDuration(max)}`], sub: window !== undefined && t !== undefined ? `then every ${formatDuration(window)} window ≥ ${threshold(t)}${to}` : '' };
     }
     case 'trafficSplit': {
       const tolerance = num(e.tolerance);
@@ -198,6 +201,13 @@ export function expectedHeadline(check: CheckResult): CheckHeadline {
       const percentile = num(e.percentile);
       const label = percentile === 100 ? 'max' : percentile !== undefined ? `p${percentile}` : '';
       return { lines: [max === undefined ? '—' : `${label ? `${label} ` : ''}≤ ${formatDuration(max)}`], sub: scope };
+    }
+    case 'prometheus': {
+      const min = num(e.min);
+      const max = num(e.max);
+      const raw = (n: number) => String(Math.round(n * 1e6) / 1e6);
+      const line = min !== undefined && max !== undefined ? `${raw(min)} … ${raw(max)}` : min !== undefined ? `≥ ${raw(min)}` : max !== undefined ? `≤ ${raw(max)}` : '—';
+      return { lines: [line], sub: [typeof e.mode === 'string' ? e.mode : '', scope].filter(Boolean).join(' · ') };
     }
     case 'podsReady': {
       const count = num(e.count);
@@ -216,6 +226,8 @@ export function expectedHeadline(check: CheckResult): CheckHeadline {
 /** Which record of a check a value comes from: observed ratios are measurements, expected ones thresholds. */
 export type CheckRecord = 'observed' | 'expected';
 
+/** Kinds whose min and max bound a query's own value (a count, seconds, a ratio): shown as written. */
+const RAW_VALUE_KINDS = new Set(['prometheus']);
 const RATIO_KEYS = new Set(['ratio', 'min', 'max', 'threshold', 'tolerance', 'share', 'successRatio', 'failureRatio']);
 /** Expected keys shown as a comparison rather than `key value` (an observed maxMs is a measurement). */
 const COMPARATORS: Readonly<Record<string, string>> = { min: '≥ ', max: '≤ ', maxMs: '≤ ', minMs: '≥ ', withinMs: 'within ' };
@@ -228,7 +240,7 @@ export function formatCheckValue(check: CheckResult, record: CheckRecord, key: s
   if (typeof value === 'number') {
     if (/Ms$/.test(key)) return record === 'expected' ? formatDuration(value) : observedDuration(check, value);
     if (key === 'percentile') return `p${value}`;
-    if (RATIO_KEYS.has(key) && value >= 0 && value <= 1) return ratio(value);
+    if (RATIO_KEYS.has(key) && value >= 0 && value <= 1 && !RAW_VALUE_KINDS.has(check.kind)) return ratio(value);
     return Number.isInteger(value) ? formatCount(value) : String(Math.round(value * 1000) / 1000);
   }
   const entries = Object.entries(value);

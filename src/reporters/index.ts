@@ -11,7 +11,8 @@ export type { Reporter } from './reporter.ts';
 
 export interface ReporterOptions {
   readonly formats: readonly ('html' | 'json' | 'junit' | 'markdown')[];
-  readonly stdout: NodeJS.WritableStream;
+  /** Where the console summary goes; without it there is no console summary (the programmatic API). */
+  readonly stdout?: NodeJS.WritableStream;
   readonly isTTY: boolean;
   /** Decided once by the caller, with format/color.ts decideColor. */
   readonly color: boolean;
@@ -44,13 +45,14 @@ function fileReporters(formats: readonly ReportFormat[], extra: Pick<ReporterOpt
 }
 
 /**
- * File reporters for the formats, then the console summary reporter (always, and last: it
+ * File reporters for the formats, then, given a stdout, the console summary reporter (last: it
  * prints what the others wrote, the HTML path as its final line). Wrap the list with
  * multiplexReporters() to drive it.
  */
 export function createReporters(options: ReporterOptions): Reporter[] {
   const tracker = new WrittenReports();
   const files = fileReporters(options.formats, options).map((reporter) => tracker.track(reporter));
+  if (!options.stdout) return files;
   return [...files, consoleReporter({ stdout: options.stdout, color: options.color, isTTY: options.isTTY, tracker })];
 }
 

@@ -11,6 +11,7 @@ import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox
 import type { AnyCheckKind } from '../checks/check-kind.ts';
 import type { AnyFaultKind } from '../faults/fault-kind.ts';
 import { FAILURE_KINDS, type FailureKind } from '../load/sample.ts';
+import { IndexEntrySchema, MAX_HISTORY_ENTRIES } from '../history/index-entry.ts';
 import { EVENT_KINDS } from '../timeline/events.ts';
 import { CHECK_VERDICTS, RESULT_SCHEMA_VERSION, VERDICTS } from './result.ts';
 
@@ -68,6 +69,8 @@ const Phase = define('phase', Type.Object({
   successRatio: Type.Unsafe<number | null>({ type: ['number', 'null'], minimum: 0, maximum: 1, description: 'Null when the phase had no samples.' }),
   latency: Latency.ref(),
   servedBy: Counts.ref(),
+  failuresByCode: Type.Optional(Counts.ref('Failures by HTTP status or error code: `502`, `ECONNREFUSED`, `timeout`, `dropped`, `200 (success rule)`.')),
+  failedWithoutServer: Type.Optional(count('Failures whose response named no server (no served-by header, or no response).')),
   faults: Type.Array(Type.String(), { description: 'Fault ids active during this phase.' }),
 }));
 
@@ -131,6 +134,8 @@ const Bucket = define('bucket', Type.Object(
     failures: FailureKinds.ref('Only non-zero kinds are present.'),
     latency: Latency.ref('Null when the bucket has no samples.'),
     servedBy: Counts.ref(),
+    failuresByCode: Type.Optional(Counts.ref('Failures by HTTP status or error code; present when the bucket has failures.')),
+    failedWithoutServer: Type.Optional(count('Failures whose response named no server; present when non-zero.')),
   },
   { description: 'One fixed-width slice of the run.' },
 ));
@@ -208,6 +213,28 @@ const Timeline = Type.Object({
   ),
 });
 
+const FailureLog = Type.Object(
+  {
+    limit: count('At most this many distinct code + message pairs are listed; later distinct ones are only counted in `unlisted`.'),
+    unlisted: count('Failures whose code + message was not among the listed ones.'),
+    entries: Type.Array(
+      Type.Object({
+        kind: Enum(FAILURE_KINDS),
+        code: Type.String({ description: 'HTTP status or error code, as in failuresByCode.' }),
+        message: Type.String({ description: "The error message or the HTTP status text ('' when none), redacted." }),
+        count: count(),
+        firstMs: Type.Number({ description: 'Run-clock ms when a failure of this entry was first seen (the request ended).' }),
+        lastMs: Type.Number({ description: 'Run-clock ms when one was last seen.' }),
+        firstAt: Type.String({ description: 'ISO wall time of firstMs.' }),
+        lastAt: Type.String({ description: 'ISO wall time of lastMs.' }),
+        excerpt: Type.Optional(Type.String({ description: 'Start of the first failing response body of this entry (at most 200 characters), credentials redacted.' })),
+      }),
+      { description: 'In the order first seen.' },
+    ),
+  },
+  { description: 'The first distinct ways requests failed (bounded), for the report\'s "why requests failed".' },
+);
+
 const HarnessDelay = define('harnessDelay', Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }));
 
 const Harness = Type.Object(
@@ -278,6 +305,13 @@ export function resultSchemaOf(faultKinds: readonly Pick<AnyFaultKind, 'kinds'>[
       timeline: Timeline,
       events: Type.Array(Event.ref()),
       harness: Type.Optional(Harness),
+      failureLog: Type.Optional(FailureLog),
+      history: Type.Optional(
+        Type.Array(IndexEntrySchema, {
+          maxItems: MAX_HISTORY_ENTRIES,
+          description: "The experiment's previous runs from its results index (oldest first), for the report's trend panel; absent when the run kept no history.",
+        }),
+      ),
     },
     {
       $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -12,6 +12,8 @@ export interface ServiceResolver {
   readonly namespace: string;
   /** Local plane only: the listener of a Service port. */
   readonly serviceAddress?: (namespace: string, name: string, port: number) => { host: string; localPort: number } | undefined;
+  /** Local plane only: whether a loopback port is one of its Service listeners (what it hosts dies with it). */
+  readonly hostsLocalPort?: (port: number) => boolean;
   /**
    * Kubeconfig target: how a Service port read through the API is reached (service-routes.ts).
    * Without it (or for a port it does not know) upstreams use cluster DNS and endpoints are refused.

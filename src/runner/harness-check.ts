@@ -156,7 +156,7 @@ export function assessHarness(measured: HarnessMeasurements, bounds: HarnessBoun
  * responses into late ones and timeouts (and into `dropped` requests when they pile up), and
  * stamps pod events late; it does not change HTTP statuses, refused or reset connections, or
  * which instance served a response. So:
- * - latency, timeToFailover, timeToRecover, podsReady: timing is what they measure → explained;
+ * - latency, timeToFailover, timeToRecover, timeToFailback, podsReady: timing is what they measure → explained;
  * - successRatio / failureRatio: they stand only if they would still fail with every timeout and
  *   dropped request in their scope counted as a success;
  * - trafficSplit: stands (served-by shares are counted from responses that did arrive).

@@ -11,6 +11,7 @@ import {
 } from '../result/result.ts';
 import type { LatencySplit } from '../timeline/latency-split.ts';
 import type { Timeline } from '../timeline/timeline.ts';
+import type { FailureLog } from '../timeline/failure-log.ts';
 import { REBOUND_VERSION } from '../version.ts';
 
 export interface PhaseRecord {
@@ -47,6 +48,8 @@ export function buildPhaseResults(phases: readonly PhaseRecord[], experiment: Re
         successRatio: summary.total > 0 ? summary.successes / summary.total : null,
         latency: summary.latency,
         servedBy: summary.servedBy,
+        failuresByCode: summary.failuresByCode ?? {},
+        failedWithoutServer: summary.failedWithoutServer ?? 0,
         faults: experiment.phases.find((planned) => planned.name === phase.name)?.faults.map((fault) => fault.id) ?? [],
       };
     });
@@ -64,6 +67,15 @@ export function buildLoadInfo(experiment: ResolvedExperiment, summary: LoadSumma
     timeoutMs: experiment.load.timeoutMs,
     ...(experiment.load.servedByHeader ? { servedByHeader: experiment.load.servedByHeader } : {}),
     ...(summary?.extra ? { extra: summary.extra } : {}),
+  };
+}
+
+/** The timeline's bounded failure log, with wall-clock times. */
+export function buildFailureLog(log: FailureLog, toIso: (ms: number) => string): NonNullable<Result['failureLog']> {
+  return {
+    limit: log.limit,
+    unlisted: log.unlisted,
+    entries: log.entries().map((entry) => ({ ...entry, firstAt: toIso(entry.firstMs), lastAt: toIso(entry.lastMs) })),
   };
 }
 
@@ -105,6 +117,8 @@ export function buildResult(parts: ResultParts): Result {
     timeline: timelineOf(parts),
     events: parts.events,
     ...(parts.harness ? { harness: parts.harness } : {}),
+    ...(parts.failureLog ? { failureLog: parts.failureLog } : {}),
+    ...(parts.history ? { history: parts.history } : {}),
   };
 }
 

@@ -68,10 +68,14 @@ export interface RunExperimentOptions {
   readonly redact?: <T>(value: T) => T;
   /** What an embedded Prometheus scrapes besides the local plane's pods (e.g. the `--metrics` endpoint). */
   readonly scrapeTargets?: readonly import('../prometheus/config.ts').ScrapeTarget[];
+  /** Previous runs from the results index, echoed in the result for the report's trend panel. */
+  readonly history?: readonly import('../history/index-entry.ts').IndexEntry[];
   /** Default: by experiment.load.driver. */
   readonly loadDriver?: LoadDriver;
-  /** Default: the process. false = do not listen (tests). */
+  /** Default: the process. false = do not listen (tests, the programmatic API unless asked). */
   readonly signals?: SignalSource | false;
+  /** The caller's abort signal: aborting it interrupts the run as SIGINT does (every fault reverted; exit code 130). */
+  readonly signal?: AbortSignal;
   /** Bound on the drain after load stops (default min(timeout + 1 s, 10 s)). */
   readonly drainMs?: number;
   /** Wraps every step (tests make one throw; tools time them). */
@@ -136,6 +140,7 @@ export class RunState {
   private hurried: () => void = () => undefined;
   private readonly signals: SignalWatch | undefined;
   private readonly deadline: NodeJS.Timeout;
+  private readonly onCallerAbort = (): void => this.abort('signal', callerAbortReason(this.options.signal?.reason));
 
   constructor(readonly options: RunExperimentOptions) {
     this.experiment = options.experiment;
@@ -173,6 +178,8 @@ export class RunState {
           });
     this.deadline = setTimeout(() => this.abort('guardrail', `maxDuration ${this.experiment.guardrails.maxRunMs} ms reached`), this.experiment.guardrails.maxRunMs);
     this.deadline.unref?.();
+    if (options.signal?.aborted) this.onCallerAbort();
+    else options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
     this.controller.signal.addEventListener('abort', () => {
       if (this.cause?.kind === 'signal' && this.clock) this.events.emit({ kind: 'interrupted', atMs: this.now(), message: this.cause.reason });
     });
@@ -226,7 +233,13 @@ export class RunState {
   dispose(): void {
     clearTimeout(this.deadline);
     this.signals?.dispose();
+    this.options.signal?.removeEventListener('abort', this.onCallerAbort);
   }
+}
+
+function callerAbortReason(reason: unknown): string {
+  const text = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  return text && text !== 'This operation was aborted' ? `aborted by the caller: ${text}` : 'aborted by the caller';
 }
 
 export function message(error: unknown): string {

@@ -16,7 +16,7 @@ import { applyHarnessVerdict, assessHarness, EventLoopDelayMonitor, harnessBound
 import { JournalLock } from './journal-lock.ts';
 import { PodProcessRecorder } from './pod-process-recorder.ts';
 import { formatPlan, preflight } from './preflight.ts';
-import { buildLoadInfo, buildPhaseResults, buildResult } from './result-builder.ts';
+import { buildFailureLog, buildLoadInfo, buildPhaseResults, buildResult } from './result-builder.ts';
 import { message, type RunState } from './run-state.ts';
 import { revertRecord, sweepJournal } from './sweep.ts';
 import { openTarget, type OpenTarget } from './target.ts';
@@ -337,6 +337,8 @@ export async function buildRunResult(run: RunState): Promise<void> {
       latencySplit: run.latencySplit,
       events: run.events.all,
       ...(run.harness ? { harness: run.harness } : {}),
+      failureLog: buildFailureLog(run.timeline.failureLog, toIso),
+      ...(run.options.history ? { history: run.options.history } : {}),
     }),
   );
 }

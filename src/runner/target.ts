@@ -21,6 +21,8 @@ export interface ToxiproxyConnection {
   readonly version: string;
   /** Proxies this run created (removed again at the end on an external Toxiproxy). */
   readonly created: readonly string[];
+  /** A Toxiproxy reached through a Service of the local plane this run started: it dies with the plane. */
+  readonly hostedByLocalPlane: boolean;
   /** Dry run on an external Toxiproxy: proxies a real run would create (not created now). */
   readonly wouldCreate: readonly { readonly name: string; readonly listen: string; readonly upstream: string }[];
   /** name → upstream as configured. */
@@ -205,6 +207,7 @@ async function openKubernetes(
         mode: 'local',
         namespace: target.namespace,
         serviceAddress: (ns, name, port) => plane.services.find((a) => a.namespace === ns && a.name === name && a.port === port),
+        hostsLocalPort: (port) => plane.services.some((a) => a.localPort === port),
       },
     };
   }
@@ -290,7 +293,8 @@ async function openToxiproxy(
       }
     });
   }
-  return { client, url, embedded: target.mode === 'embedded', version, created, wouldCreate, upstreams, listens, references };
+  const hostedByLocalPlane = target.mode === 'url' && isLoopbackUrl(url) && services.hostsLocalPort?.(Number(new URL(url).port)) === true;
+  return { client, url, embedded: target.mode === 'embedded', version, created, hostedByLocalPlane, wouldCreate, upstreams, listens, references };
 }
 
 function describeRef(ref: AddressRef | EndpointRef): string {
@@ -304,4 +308,9 @@ function describeRef(ref: AddressRef | EndpointRef): string {
     case 'proxy':
       return `proxy/${ref.proxy}`;
   }
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

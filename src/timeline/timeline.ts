@@ -1,4 +1,6 @@
 import { FAILURE_KINDS, type FailureKind, type Sample } from '../load/sample.ts';
+import { failureCodeOf } from '../load/failure-code.ts';
+import { FailureLog } from './failure-log.ts';
 import { DenseLatencyHistogram, encodeSortedIndices, forEachEncoded, latencyIndex } from './latency-histogram.ts';
 
 /** Latency percentiles in milliseconds (measured from the scheduled time). */
@@ -22,6 +24,10 @@ export interface BucketSnapshot {
   /** Null when the bucket has no samples. */
   readonly latency: LatencySummary | null;
   readonly servedBy: Record<string, number>;
+  /** Failures by status / error code (src/load/failure-code.ts); present when the bucket has failures. */
+  readonly failuresByCode?: Record<string, number>;
+  /** Failures whose response named no server (no served-by header, or no response); present when non-zero. */
+  readonly failedWithoutServer?: number;
 }
 
 /** Aggregate over a window of buckets. */
@@ -34,6 +40,9 @@ export interface WindowSummary {
   readonly failuresByKind: Partial<Record<FailureKind, number>>;
   readonly servedBy: Record<string, number>;
   readonly latency: LatencySummary | null;
+  /** Optional so that other views (fakes in tests) need not fill them. */
+  readonly failuresByCode?: Record<string, number>;
+  readonly failedWithoutServer?: number;
 }
 
 /** Read-only view that checks and reporters use. */
@@ -63,6 +72,8 @@ export interface TimelineOptions {
    * for a sealed bucket is still counted exactly; it is only slower. 0 disables auto-sealing.
    */
   readonly sealLagMs?: number;
+  /** Distinct failure messages kept with their counts (see failure-log.ts). Default 20. */
+  readonly failureLogLimit?: number;
 }
 
 const KIND_COUNT = FAILURE_KINDS.length;
@@ -70,6 +81,9 @@ const KIND_INDEX: Readonly<Record<FailureKind, number>> = Object.fromEntries(FAI
 const OTHER_KIND = KIND_INDEX.other;
 const SUMMARY_PERCENTILES = [50, 90, 95, 99] as const;
 const ARENA_CHUNK_BYTES = 1 << 20;
+/** Distinct failure codes counted by name; later ones are counted under OTHER_CODES (codes are statuses and error codes: a small set). */
+export const MAX_FAILURE_CODES = 64;
+export const OTHER_CODES = 'other codes';
 
 /**
  * Samples aggregated into fixed buckets, attributed by scheduled time; latency (from the scheduled
@@ -107,6 +121,13 @@ export class Timeline implements TimelineView {
   private servedByCounts: (number[] | undefined)[] = [];
   private readonly servedByIds = new Map<string, number>();
   private readonly servedByNames: string[] = [];
+  /** Failure counts per bucket, by interned code id; undefined for buckets without failures. */
+  private failureCodeCounts: (number[] | undefined)[] = [];
+  private readonly failureCodeIds = new Map<string, number>();
+  private readonly failureCodeNames: string[] = [];
+  private failedWithoutServerCounts = new Uint32Array(0);
+  /** The first distinct failure messages, bounded. */
+  readonly failureLog: FailureLog;
 
   /** Reused by summarize/latencyPercentile/buckets (all synchronous): windows are summarized often by checks. */
   private readonly scratch = new DenseLatencyHistogram();
@@ -122,6 +143,7 @@ export class Timeline implements TimelineView {
     this.bucketMs = bucketMs;
     const lagMs = options.sealLagMs ?? 15_000;
     this.sealLagBuckets = lagMs > 0 ? Math.ceil(lagMs / bucketMs) + 1 : Infinity;
+    this.failureLog = new FailureLog(options.failureLogLimit);
   }
 
   record(sample: Sample): void {
@@ -136,6 +158,7 @@ export class Timeline implements TimelineView {
     else {
       const kind = sample.failure === undefined ? OTHER_KIND : (KIND_INDEX[sample.failure] ?? OTHER_KIND);
       this.failureCounts[index * KIND_COUNT + kind]!++;
+      this.recordFailureDetail(index, sample);
     }
     if (sample.servedBy !== undefined) this.countServedBy(index, sample.servedBy);
     if (sample.failure !== 'dropped') this.recordLatency(index, (sample.endMs - sample.scheduledMs) * 1000);
@@ -154,8 +177,9 @@ export class Timeline implements TimelineView {
   /** Bytes used by the per-bucket arrays, sealed encodings and unsealed latency lists (diagnostics). */
   memoryBytes(): number {
     const arenaBytes = this.arena.length === 0 ? 0 : (this.arena.length - 1) * ARENA_CHUNK_BYTES + this.arenaUsed;
-    let bytes = this.capacity * (4 * 4 + 8 * 2 + 4 * 4 + KIND_COUNT * 4) + arenaBytes;
+    let bytes = this.capacity * (4 * 4 + 8 * 2 + 4 * 4 + KIND_COUNT * 4 + 4) + arenaBytes;
     for (const list of this.pending) if (list) bytes += list.byteLength;
+    for (const counts of this.failureCodeCounts) if (counts) bytes += counts.length * 8;
     return bytes;
   }
 
@@ -172,13 +196,20 @@ export class Timeline implements TimelineView {
       this.addFailures(index, failures);
       const servedBy: Record<string, number> = {};
       this.addServedBy(index, servedBy);
+      const detail: { failuresByCode?: Record<string, number>; failedWithoutServer?: number } = {};
+      if (this.failureCodeCounts[index]) {
+        const failuresByCode: Record<string, number> = {};
+        this.addFailureCodes(index, failuresByCode);
+        detail.failuresByCode = failuresByCode;
+      }
+      if (this.failedWithoutServerCounts[index]) detail.failedWithoutServer = this.failedWithoutServerCounts[index]!;
       let latency: LatencySummary | null = null;
       if (this.latencyCounts[index]) {
         bucketHistogram.reset();
         this.addLatency(index, bucketHistogram);
         latency = summarizeHistogram(bucketHistogram);
       }
-      out.push({ index, total, successes: this.successCounts[index]!, failures, latency, servedBy });
+      out.push({ index, total, successes: this.successCounts[index]!, failures, latency, servedBy, ...detail });
     }
     bucketHistogram.reset();
     return out;
@@ -190,6 +221,8 @@ export class Timeline implements TimelineView {
     let successes = 0;
     const failuresByKind: Partial<Record<FailureKind, number>> = {};
     const servedBy: Record<string, number> = {};
+    const failuresByCode: Record<string, number> = {};
+    let failedWithoutServer = 0;
     const merged = this.scratch;
     merged.reset();
     for (let index = first; index < last; index++) {
@@ -197,12 +230,14 @@ export class Timeline implements TimelineView {
       total += this.totals[index]!;
       successes += this.successCounts[index]!;
       this.addFailures(index, failuresByKind);
+      this.addFailureCodes(index, failuresByCode);
+      failedWithoutServer += this.failedWithoutServerCounts[index]!;
       this.addServedBy(index, servedBy);
       this.addLatency(index, merged);
     }
     const latency = summarizeHistogram(merged);
     merged.reset();
-    return { fromMs, toMs, total, successes, failures: total - successes, failuresByKind, servedBy, latency };
+    return { fromMs, toMs, total, successes, failures: total - successes, failuresByKind, servedBy, latency, failuresByCode, failedWithoutServer };
   }
 
   latencyPercentile(fromMs: number, toMs: number, percentile: number): number | null {
@@ -227,6 +262,46 @@ export class Timeline implements TimelineView {
       const count = this.failureCounts[base + kind]!;
       if (count) {
         const name = FAILURE_KINDS[kind]!;
+        into[name] = (into[name] ?? 0) + count;
+      }
+    }
+  }
+
+  private recordFailureDetail(index: number, sample: Sample): void {
+    if (sample.servedBy === undefined) this.failedWithoutServerCounts[index]!++;
+    const code = failureCodeOf(sample) ?? 'other';
+    this.failureLog.record(sample, code);
+    let id = this.failureCodeIds.get(code);
+    if (id === undefined) {
+      if (this.failureCodeNames.length < MAX_FAILURE_CODES - 1 || code === OTHER_CODES) {
+        id = this.failureCodeNames.length;
+        this.failureCodeNames.push(code);
+        this.failureCodeIds.set(code, id);
+      } else {
+        id = this.failureCodeIds.get(OTHER_CODES);
+        if (id === undefined) {
+          id = this.failureCodeNames.length;
+          this.failureCodeNames.push(OTHER_CODES);
+          this.failureCodeIds.set(OTHER_CODES, id);
+        }
+      }
+    }
+    let counts = this.failureCodeCounts[index];
+    if (!counts) {
+      counts = [];
+      this.failureCodeCounts[index] = counts;
+    }
+    while (counts.length <= id) counts.push(0);
+    counts[id]!++;
+  }
+
+  private addFailureCodes(index: number, into: Record<string, number>): void {
+    const counts = this.failureCodeCounts[index];
+    if (!counts) return;
+    for (let id = 0; id < counts.length; id++) {
+      const count = counts[id];
+      if (count) {
+        const name = this.failureCodeNames[id]!;
         into[name] = (into[name] ?? 0) + count;
       }
     }
@@ -364,6 +439,7 @@ export class Timeline implements TimelineView {
     this.sealedOffset = grow32(this.sealedOffset);
     this.sealedLength = grow32(this.sealedLength);
     this.pendingLength = grow32(this.pendingLength);
+    this.failedWithoutServerCounts = grow32(this.failedWithoutServerCounts);
     this.capacity = capacity;
   }
 }

@@ -22,6 +22,8 @@ export interface ToxiproxyOptions {
   readonly host?: string;
   /** Default 8474; 0 = an ephemeral port. */
   readonly port?: number;
+  /** Proxies to create before the API answers, as POST /populate takes them (toxiproxy-server -config). */
+  readonly populate?: unknown;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
     throw new UsageError(`toxiproxy port must be an integer from 0 to 65535, got ${requestedPort}`);
   }
   const collection = new ProxyCollection();
+  if (options.populate !== undefined) await populateAtStart(collection, options.populate);
   const api = createApiListener(collection);
   const server = createServer(api.listener);
   server.on('clientError', (_error, socket) => socket.destroy());
@@ -76,4 +79,18 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
         await closed;
       })()),
   };
+}
+
+/** Creates the configured proxies, or closes what it created and says which entry failed. */
+async function populateAtStart(collection: ProxyCollection, proxies: unknown): Promise<void> {
+  let outcome;
+  try {
+    outcome = await collection.populate(proxies);
+  } catch (error) {
+    throw new UsageError(`cannot create the configured proxies: ${(error as Error).message}`);
+  }
+  if (!outcome.error) return;
+  await collection.closeAll();
+  // What Toxiproxy answers 500 for: a listen address taken or not local.
+  throw new InfraError(`cannot create the configured proxies: ${outcome.error.message}`, 'free the listen address, or change it in the config');
 }

@@ -2,12 +2,11 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { loadExperiment } from '../../src/experiment/index.ts';
 import type { CheckSpec, ResolvedExperiment } from '../../src/experiment/resolved.ts';
 import type { PodKillFault } from '../../src/faults/pod-kill-kind.ts';
 import { matchesLabels, parseLabelSelector } from '../../src/localcluster/api/label-selector.ts';
+import { runCli } from '../helpers/cli.ts';
 import { readManifests, byKind, containerEnv, experimentsDir } from './shop-manifests.ts';
 
 const SCHEMA_LINE = '# yaml-language-server: $schema=../src/experiment/experiment.schema.json';
@@ -23,6 +22,7 @@ const EXPECTED: Record<string, { exitCode: number; verdict: string; failedChecks
   'mesh-canary-split.yaml': { exitCode: 0, verdict: 'passed', failedChecks: [] },
   'mesh-abort-at-edge.yaml': { exitCode: 1, verdict: 'failed', failedChecks: ['checkout keeps working while 20% of edge requests are aborted'] },
   'mesh-abort-retried-at-edge.yaml': { exitCode: 0, verdict: 'passed', failedChecks: ['payments failure rate as the mesh saw it (advisory; the injected aborts, FI)'] },
+  'mesh-outlier-ejection.yaml': { exitCode: 0, verdict: 'passed', failedChecks: [] },
 };
 
 describe('shipped experiments', () => {
@@ -78,6 +78,7 @@ describe('shipped experiments', () => {
       for (const check of e.checks) {
         const spec = check.spec as CheckSpec;
         if (spec.kind === 'trafficSplit') for (const key of Object.keys(spec.expect)) expect(names, `${f}: ${check.name}`).to.include(key);
+        if (spec.kind === 'timeToFailback') for (const name of spec.to) expect(names, `${f}: ${check.name}`).to.include(name);
         if (spec.kind === 'podsReady') expect(spec.count, f).to.equal(matching(spec.selector).reduce((sum, d) => sum + (d.spec.replicas ?? 1), 0));
       }
       for (const fault of e.phases.flatMap((p) => p.faults)) {
@@ -104,7 +105,6 @@ describe('shipped experiments', () => {
  */
 describe('shipped experiments, end to end (REBOUND_E2E=1)', function () {
   this.timeout(120_000);
-  const bin = fileURLToPath(new URL('../../bin/rebound.mjs', import.meta.url));
   let outRoot: string;
   before(function () {
     if (process.env.REBOUND_E2E !== '1') this.skip();
@@ -115,7 +115,9 @@ describe('shipped experiments, end to end (REBOUND_E2E=1)', function () {
   for (const [file, expected] of Object.entries(EXPECTED)) {
     it(`${file} → ${expected.verdict}${expected.failedChecks.length ? ` (only: ${expected.failedChecks.join(', ')})` : ''}`, async () => {
       const out = path.join(outRoot, file.replace('.yaml', ''));
-      const { code, output } = await runCli(bin, ['run', path.join(experimentsDir, file), '--out', out], 110_000);
+      const run = await runCli(['run', path.join(experimentsDir, file), '--out', out], { timeoutMs: 110_000 });
+      const { code } = run;
+      const output = run.stdout + run.stderr;
       const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as {
         verdict: string; checks: { name: string; verdict: string; reason?: string }[];
       };
@@ -127,14 +129,3 @@ describe('shipped experiments, end to end (REBOUND_E2E=1)', function () {
     });
   }
 });
-
-function runCli(bin: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    const timer = setTimeout(() => { child.kill('SIGINT'); reject(new Error(`rebound ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${output}`)); }, timeoutMs);
-    child.once('exit', (code) => { clearTimeout(timer); resolve({ code, output }); });
-  });
-}

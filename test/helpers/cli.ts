@@ -27,10 +27,23 @@ export function runCli(
     let stderr = '';
     child.stdout!.on('data', (chunk) => (stdout += chunk));
     child.stderr!.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
+    const timeoutMs = options.timeoutMs ?? 90_000;
+    const deadline = Date.now() + timeoutMs;
+    // Judged on the child's state, not on this process's timer alone: when this process (or the
+    // machine) stalls, the timer can fire before the output and exit already waiting are read.
+    const expire = () => {
+      const late = Date.now() - deadline;
+      if (child.exitCode !== null || child.signalCode !== null || late > 2000) {
+        timer = setTimeout(giveUp, 5000);
+        return;
+      }
+      giveUp();
+    };
+    const giveUp = () => {
       child.kill('SIGKILL');
-      fail(new Error(`rebound ${args.join(' ')} did not finish within ${options.timeoutMs ?? 90_000} ms\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 90_000);
+      fail(new Error(`rebound ${args.join(' ')} did not finish within ${timeoutMs} ms (exit code ${child.exitCode}, signal ${child.signalCode})\n${stdout}\n${stderr}`));
+    };
+    let timer = setTimeout(expire, timeoutMs);
     child.on('error', fail);
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -74,8 +74,8 @@ describe('reporters: report.html in headless Chromium', function () {
     expect(await page.locator('table.checks tbody tr').count()).to.equal(7);
     expect(await page.locator('table.checks tbody tr[data-verdict="failed"]').count()).to.equal(1);
     expect(await page.locator('.banner .verdict').innerText()).to.equal('✔ PASSED');
-    // One drawing per chart shows (the wide one at 1280 px): timeline, request rate, latency, served by.
-    expect(await page.locator('figure.chart svg[role="img"]:visible').count()).to.equal(4);
+    // One drawing per chart shows (the wide one at 1280 px): traffic, failures by kind, request rate, latency, served by.
+    expect(await page.locator('figure.chart svg[role="img"]:visible').count()).to.equal(5);
     for (const series of ['success ratio', 'request rate', 'p50', 'p95', 'p99']) {
       const d = await page.locator(`.cv-wide path[data-series="${series}"]`).getAttribute('d');
       expect(d, series).to.match(/^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+){100,}/);
@@ -83,13 +83,14 @@ describe('reporters: report.html in headless Chromium', function () {
     const timelineText = await page.locator('#chart-timeline .cv-wide > svg').textContent();
     for (const label of ['success (%)', 'time since load start', 'proxy-down applied', 'failover', 'recovered', 'deleted', 'ready']) expect(timelineText).to.include(label);
     expect(await page.locator('#chart-timeline .legend li').allInnerTexts()).to.include.members(['success ratio (%)', 'fault applied', 'pod ready']);
-    expect(await page.locator('#chart-served-by .cv-wide path.sb').count()).to.equal(2);
+    // payments-primary, payments-secondary, failed / no server.
+    expect(await page.locator('#chart-served-by .cv-wide path.sb').count()).to.equal(3);
     const box = await page.locator('#chart-timeline .cv-wide > svg').boundingBox();
     expect(box!.width).to.be.greaterThan(800);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('figure.chart svg[role="img"]:visible').count()).to.equal(4);
+    expect(await page.locator('figure.chart svg[role="img"]:visible').count()).to.equal(5);
     await page.close();
   });
 
@@ -189,7 +190,8 @@ describe('reporters: report.html in headless Chromium', function () {
         await page.setViewportSize({ width, height: 900 });
         const seen = (await page.evaluate(LEGIBILITY_PROBE)) as { tooSmall: string[]; overlaps: string[]; charts: number; texts: number; scrollWidth: number; innerWidth: number };
         expect(consoleErrors).to.deep.equal([]);
-        expect(seen.charts, name).to.equal(4);
+        // Traffic, request rate, latency, served by, and failures by kind when any request failed.
+        expect(seen.charts, name).to.equal(5);
         expect(seen.texts, name).to.be.greaterThan(60);
         expect(seen.scrollWidth, name).to.be.at.most(seen.innerWidth);
         expect(seen.tooSmall, name).to.deep.equal([]);

@@ -139,10 +139,11 @@ describe('reporters: HTML report', () => {
     expect(a.get('payments-primary')).not.to.equal(a.get('payments-secondary'));
     const served = html.slice(html.indexOf('id="chart-served-by"'), html.indexOf('id="phases"'));
     const legend = [...served.matchAll(/<\/svg>([^<]+)<\/li>/g)].map((m) => m[1]);
-    expect(legend).to.deep.equal(['payments-primary (1 pod)', 'payments-secondary (1 pod)']);
+    expect(legend).to.deep.equal(['payments-primary (1 pod)', 'payments-secondary (1 pod)', 'failed / no server']);
     const view = buildReportView(makeResult());
     expect(view.servedByPods.rows.map((r) => r.pod)).to.deep.equal(['payments-primary-7c9d-x2b4q', 'payments-secondary-5f6b-q9wz1']);
-    expect(view.phases[1]!.servedBy).to.deep.equal(['payments-secondary 100.0 %']);
+    // Shares of all the phase's requests: the failures that named no server are a slice of their own.
+    expect(view.phases[1]!.servedBy).to.deep.equal(['payments-secondary 94.8 %', 'failed / no server 5.2 %']);
   });
 
   it('summarises pods Ready at the start in one line instead of one row each', () => {

@@ -81,41 +81,66 @@ describe('runner/journal', () => {
 });
 
 
-describe('runner/sweep of an embedded Toxiproxy', () => {
-  it('entries on the dead run\'s embedded Toxiproxy are gone with it and never contacted', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rebound-journal-'));
-    try {
-      const path = join(dir, 'journal.json');
-      // The address is live (this test's own HTTP server would answer), yet it must not be touched.
-      const { createServer } = await import('node:http');
-      let contacted = 0;
-      const server = createServer((_req, res) => {
-        contacted++;
-        res.end('{}');
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+describe('runner/sweep of a Toxiproxy that died with the run (embedded, or a pod of its local plane)', () => {
+  const cases = [
+    { name: "the dead run's embedded Toxiproxy", infrastructure: (url: string) => ({ embeddedToxiproxyUrl: url }), record: {} },
+    { name: "a Toxiproxy pod of the dead run's local plane", infrastructure: () => ({ localPlaneUrl: 'http://127.0.0.1:9' }), record: { hostedByLocalPlane: true } },
+  ];
+  for (const c of cases) {
+    it(`entries on ${c.name} are gone with it and never contacted`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'rebound-journal-'));
       try {
-        await writeFile(
-          path,
-          JSON.stringify({
-            version: 1,
-            pid: 999_999_999,
-            experiment: 'x',
-            startedAt: '',
-            infrastructure: { embeddedToxiproxyUrl: url },
-            entries: [{ faultId: 'o/0', description: 'd', writtenAt: '', record: { kind: 'proxy-down', toxiproxyUrl: url, proxy: 'p' } }],
-          }),
-        );
-        const report = await sweepJournal(path);
-        expect(report.ok).to.equal(true);
-        expect(report.actions.map((action) => action.outcome)).to.deep.equal(['gone-with-run']);
-        expect(contacted).to.equal(0);
-        expect(await readJournal(path)).to.equal(undefined);
+        const path = join(dir, 'journal.json');
+        // The address is live (this test's own HTTP server would answer), yet it must not be touched.
+        const { createServer } = await import('node:http');
+        let contacted = 0;
+        const server = createServer((_req, res) => {
+          contacted++;
+          res.end('{}');
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        try {
+          await writeFile(
+            path,
+            JSON.stringify({
+              version: 1,
+              pid: 999_999_999,
+              experiment: 'x',
+              startedAt: '',
+              infrastructure: c.infrastructure(url),
+              entries: [{ faultId: 'o/0', description: 'd', writtenAt: '', record: { kind: 'proxy-down', toxiproxyUrl: url, proxy: 'p', ...c.record } }],
+            }),
+          );
+          const report = await sweepJournal(path);
+          expect(report.ok).to.equal(true);
+          expect(report.actions.map((action) => action.outcome)).to.deep.equal(['gone-with-run']);
+          expect(contacted).to.equal(0);
+          expect(await readJournal(path)).to.equal(undefined);
+        } finally {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        }
       } finally {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await rm(dir, { recursive: true, force: true });
       }
+    });
+  }
+
+  it('a record marked as hosted by a local plane is still reverted when the journal lists no local plane', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebound-journal-'));
+    const server = await startToxiproxy({ port: 0 });
+    try {
+      const client = new ToxiproxyClient(server.url);
+      await client.createProxy({ name: 'p', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' });
+      await client.setEnabled('p', false);
+      const path = join(dir, 'journal.json');
+      const entries = [{ faultId: 'o/0', description: 'd', writtenAt: '', record: { kind: 'proxy-down', toxiproxyUrl: server.url, proxy: 'p', hostedByLocalPlane: true } }];
+      await writeFile(path, JSON.stringify({ version: 1, pid: 999_999_999, experiment: 'x', startedAt: '', infrastructure: {}, entries }));
+      const report = await sweepJournal(path);
+      expect(report.actions.map((action) => action.outcome)).to.deep.equal(['reverted']);
+      expect((await client.findProxy('p'))?.enabled).to.equal(true);
     } finally {
+      await server.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startToxiproxy } from '../../src/toxiproxy/index.ts';
@@ -85,6 +88,53 @@ describe('rebound toxiproxy (CLI)', function () {
       expect(stderr).not.to.match(/\n\s+at /);
     } finally {
       await busy.close();
+    }
+  });
+
+  it('--config creates the proxies before the API answers (toxiproxy-server -config), and they carry traffic', async () => {
+    const echo = await startEchoServer();
+    const dir = mkdtempSync(join(tmpdir(), 'rebound-tp-config-'));
+    try {
+      const config = join(dir, 'proxies.json');
+      writeFileSync(config, JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: echo.address }, { name: 'spare', listen: '127.0.0.1:0', upstream: echo.address, enabled: false }]));
+      const run = rebound(['toxiproxy', '--port', '0', '--config', config]);
+      children.push(run.child);
+      const client = new Toxiproxy(await printedUrl(run));
+      const proxies = await client.getAll();
+      expect(Object.keys(proxies).sort()).to.deep.equal(['echo', 'spare']);
+      expect(proxies.spare!.enabled).to.equal(false);
+      await roundTrip(await connectTo(listenPort(proxies.echo!.listen)));
+      run.child.kill('SIGTERM');
+      expect((await run.exit).code).to.equal(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await echo.close();
+    }
+  });
+
+  it('--config that is missing, not JSON, or names a bad proxy: exit 2 naming the file and the entry; a taken listen address: exit 4', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rebound-tp-config-'));
+    const busy = await startToxiproxy({ port: 0 });
+    try {
+      const missing = await rebound(['toxiproxy', '--port', '0', '--config', join(dir, 'nope.json')]).exit;
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.contain(`${join(dir, 'nope.json')}: cannot read the config: no such file`);
+      writeFileSync(join(dir, 'bad.json'), '[{"name": "a",');
+      const notJson = await rebound(['toxiproxy', '--port', '0', '--config', join(dir, 'bad.json')]).exit;
+      expect(notJson.code).to.equal(2);
+      expect(notJson.stderr).to.contain(`${join(dir, 'bad.json')}: not JSON`);
+      writeFileSync(join(dir, 'noupstream.json'), JSON.stringify([{ name: 'a', listen: '127.0.0.1:0' }]));
+      const noUpstream = await rebound(['toxiproxy', '--port', '0', '--config', join(dir, 'noupstream.json')]).exit;
+      expect(noUpstream.code).to.equal(2);
+      expect(noUpstream.stderr).to.contain(`${join(dir, 'noupstream.json')}: cannot create the configured proxies: missing required field: upstream at proxy 1`);
+      writeFileSync(join(dir, 'taken.json'), JSON.stringify([{ name: 'a', listen: `127.0.0.1:${busy.port}`, upstream: '127.0.0.1:9' }]));
+      const taken = await rebound(['toxiproxy', '--port', '0', '--config', join(dir, 'taken.json')]).exit;
+      expect(taken.code).to.equal(4);
+      expect(taken.stderr).to.contain('address already in use');
+      for (const run of [missing, notJson, noUpstream, taken]) expect(run.stderr).not.to.match(/\n\s+at /);
+    } finally {
+      await busy.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

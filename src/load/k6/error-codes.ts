@@ -23,3 +23,31 @@ const KIND_BY_CODE: ReadonlyMap<number, FailureKind> = new Map<number, FailureKi
 export function failureKindForErrorCode(code: number): FailureKind {
   return KIND_BY_CODE.get(code) ?? 'other';
 }
+
+/**
+ * How a k6 transport error is named in the report: the Node code where one means the same
+ * (so both drivers' reports read alike), else `k6 <code>`; and k6's description of the code.
+ */
+const NAME_BY_CODE: ReadonlyMap<number, readonly [code: string, message: string]> = new Map([
+  [1000, ['k6 1000', 'generic error']],
+  [1010, ['k6 1010', 'non-TCP network error']],
+  [1020, ['k6 1020', 'invalid URL']],
+  [1050, ['timeout', 'request timeout']],
+  [1100, ['ENOTFOUND', 'DNS lookup failed']],
+  [1200, ['k6 1200', 'TCP error']],
+  [1201, ['EPIPE', 'broken pipe on write']],
+  [1210, ['k6 1210', 'dial error']],
+  [1211, ['timeout', 'dial timeout']],
+  [1212, ['ECONNREFUSED', 'dial: connection refused']],
+  [1220, ['ECONNRESET', 'connection reset by peer']],
+]);
+
+export function describeErrorCode(code: number): { readonly code: string; readonly message: string } {
+  const known = NAME_BY_CODE.get(code);
+  if (known) return { code: known[0], message: known[1] };
+  if (Number.isNaN(code)) return { code: 'k6 error', message: 'transport error without an error_code tag' };
+  if (code >= 1100 && code < 1200) return { code: 'ENOTFOUND', message: `DNS error (k6 ${code})` };
+  if (code >= 1300 && code < 1400) return { code: `k6 ${code}`, message: 'TLS error' };
+  if (code >= 1600 && code < 1700) return { code: `k6 ${code}`, message: 'HTTP/2 error' };
+  return { code: `k6 ${code}`, message: `k6 error code ${code}` };
+}

@@ -1,5 +1,5 @@
 import type { FailureKind, Sample } from '../sample.ts';
-import { failureKindForErrorCode } from './error-codes.ts';
+import { describeErrorCode, failureKindForErrorCode } from './error-codes.ts';
 import { type DecodedPoint, PointKind } from './point.ts';
 import { K6TimeParser } from './time.ts';
 
@@ -130,6 +130,12 @@ export class K6SampleAssembler {
     };
     if (status !== 0) sample.status = status;
     if (failure !== undefined) sample.failure = failure;
+    if (status === 0) {
+      // The `timeout` code stands on its own (as with the built-in driver); other codes keep k6's description.
+      const described = describeErrorCode(this.trailErrorCode);
+      if (described.code !== 'timeout') sample.errorCode = described.code;
+      sample.errorMessage = described.message;
+    }
     if (this.trailServedBy !== undefined) sample.servedBy = this.trailServedBy;
     if (this.trailName !== undefined) sample.request = this.trailName;
     const vu = this.trailVu;
@@ -151,6 +157,7 @@ export class K6SampleAssembler {
     if (sample.ok && point.value === 0) {
       sample.ok = false;
       sample.failure = 'other';
+      sample.errorMessage = 'header or body failed the success rule';
     }
     this.emit(sample);
   }

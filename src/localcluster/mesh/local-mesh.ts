@@ -6,6 +6,7 @@ import { MeshMetrics } from './mesh-metrics.ts';
 import { MeshProxy, type MeshTarget } from './mesh-proxy.ts';
 import { MeshRegistry } from './mesh-registry.ts';
 import { seededRandom, type Random } from './random.ts';
+import { SourceWorkloads } from './source-workload.ts';
 
 /** Path of the Prometheus exposition on the mesh metrics listener (Envoy's own path; `/metrics` works too). */
 export const MESH_METRICS_PATH = '/stats/prometheus';
@@ -32,7 +33,7 @@ export class LocalMesh {
   constructor(store: ObjectStore, private readonly options: LocalMeshOptions = {}) {
     const random: Random = options.seed === undefined ? Math.random : seededRandom(options.seed);
     this.registry = new MeshRegistry(store, random);
-    this.proxy = new MeshProxy(this.registry, this.metrics, random);
+    this.proxy = new MeshProxy(this.registry, this.metrics, random, new SourceWorkloads(store));
     this.metricsServer = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method !== 'GET' || (path !== MESH_METRICS_PATH && path !== '/metrics')) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');

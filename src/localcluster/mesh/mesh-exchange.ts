@@ -84,6 +84,8 @@ export class Exchange {
     target: MeshTarget,
     private readonly metrics: MeshMetrics,
     private readonly random: Random,
+    /** The sending pod, once known (read when a sample is recorded). */
+    private readonly source: () => Workload | undefined = () => undefined,
   ) {
     this.destinationService = { fqdn: serviceFqdn(target), name: target.name, namespace: target.namespace };
     res.once('close', () => {
@@ -278,6 +280,7 @@ export class Exchange {
       reporter: 'destination',
       destinationService: this.destinationService,
       destination: host.workload,
+      ...this.sourceField(),
       responseCode: status,
       responseFlags: [],
       ...grpcStatusOf(response),
@@ -285,11 +288,17 @@ export class Exchange {
     });
   }
 
+  private sourceField(): { source?: Workload } {
+    const source = this.source();
+    return source ? { source } : {};
+  }
+
   private recordSource(): void {
     this.metrics.record({
       reporter: 'source',
       destinationService: this.destinationService,
       ...(this.servedBy ? { destination: this.servedBy } : {}),
+      ...this.sourceField(),
       responseCode: this.res.headersSent ? this.res.statusCode : 0,
       responseFlags: this.flags,
       durationMs: performance.now() - this.started,

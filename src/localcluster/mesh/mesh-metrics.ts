@@ -44,6 +44,8 @@ export interface RequestSample {
   readonly destinationService: { readonly fqdn: string; readonly name: string; readonly namespace: string };
   /** Undefined when no upstream host answered (aborted by a fault, no healthy host, …). */
   readonly destination?: Workload;
+  /** The local pod that sent the request; undefined for a client outside the plane's pods. */
+  readonly source?: Workload;
   readonly responseCode: number;
   readonly responseFlags: readonly string[];
   readonly grpcStatus?: string;
@@ -94,7 +96,8 @@ export class MeshMetrics {
   record(sample: RequestSample): void {
     const d = sample.destination;
     const flags = responseFlagsLabel(sample.responseFlags);
-    const key = `${sample.reporter}|${sample.destinationService.fqdn}|${d ? `${d.namespace}/${d.workload}/${d.app}/${d.version}/${d.canonicalService}/${d.canonicalRevision}` : ''}|${sample.responseCode}|${flags}|${sample.grpcStatus ?? ''}`;
+    const src = sample.source;
+    const key = `${src ? `${src.namespace}/${src.workload}/${src.app}/${src.version}/${src.canonicalService}/${src.canonicalRevision}` : ''}|${sample.reporter}|${sample.destinationService.fqdn}|${d ? `${d.namespace}/${d.workload}/${d.app}/${d.version}/${d.canonicalService}/${d.canonicalRevision}` : ''}|${sample.responseCode}|${flags}|${sample.grpcStatus ?? ''}`;
     let series = this.series.get(key);
     if (!series) {
       series = { labels: labelsOf(sample, flags), count: 0, sum: 0, buckets: new Array(DURATION_BUCKETS_MS.length + 1).fill(0) };
@@ -145,17 +148,18 @@ export class MeshMetrics {
 
 function labelsOf(sample: RequestSample, flags: string): Labels {
   const d = sample.destination;
+  const src = sample.source;
   return {
     reporter: sample.reporter,
-    // the plane cannot tell which local process opened a loopback connection
-    source_workload: 'unknown',
-    source_workload_namespace: 'unknown',
+    source_workload: src?.workload ?? 'unknown',
+    source_workload_namespace: src?.namespace ?? 'unknown',
+    // no mTLS on the local plane, so no SPIFFE identity
     source_principal: 'unknown',
-    source_app: 'unknown',
-    source_version: 'unknown',
-    source_canonical_service: 'unknown',
-    source_canonical_revision: 'latest',
-    source_cluster: 'unknown',
+    source_app: src?.app ?? 'unknown',
+    source_version: src?.version ?? 'unknown',
+    source_canonical_service: src?.canonicalService ?? 'unknown',
+    source_canonical_revision: src?.canonicalRevision ?? 'latest',
+    source_cluster: src ? LOCAL_CLUSTER_ID : 'unknown',
     destination_workload: d?.workload ?? 'unknown',
     destination_workload_namespace: d?.namespace ?? 'unknown',
     destination_principal: 'unknown',

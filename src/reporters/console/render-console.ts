@@ -1,4 +1,5 @@
 /** Result → the final terminal summary (plain text, ANSI colour only when asked). */
+import { failedRatioCodesLine } from '../failure-summary.ts';
 import type { CheckResult, CheckVerdict, Result, Verdict } from '../../result/result.ts';
 import type { RunEvent } from '../../timeline/events.ts';
 import { summarizeCheck } from '../check-summary.ts';
@@ -70,6 +71,7 @@ function renderCheckTable(checks: readonly CheckResult[], paint: Paint): string[
       expected: summary.expected.lines.map(terminalSafe),
       mode: summary.mode,
       reason: summary.reason === undefined ? undefined : terminalSafe(summary.reason),
+      codes: failedRatioCodesLine(check),
     };
   });
   const widest = (values: readonly string[], header: string) => Math.max(displayWidth(header), ...values.map(displayWidth));
@@ -103,6 +105,7 @@ function renderCheckTable(checks: readonly CheckResult[], paint: Paint): string[
       lines.push(first ? `${head}${cells}${GAP}${paint('dim', r.mode)}` : `${head}${cells}`.trimEnd());
     }
     if (r.reason !== undefined) lines.push(...wrap(r.reason, SUMMARY_WIDTH, '      ').map((line) => paint(style, line)));
+    if (r.codes !== undefined) lines.push(...wrap(terminalSafe(r.codes), SUMMARY_WIDTH, '      ').map((line) => paint(style, line)));
   }
   return lines;
 }

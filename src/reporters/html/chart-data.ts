@@ -18,6 +18,8 @@ export interface ChartPoint {
   readonly successes: number;
   readonly failures: number;
   readonly servedBy: Readonly<Record<string, number>>;
+  /** Failures that named no server (summed exactly). */
+  readonly failedWithoutServer?: number;
   /** The lowest success ratio of any merged bucket that had samples; null when none had. */
   readonly worstRatio: number | null;
   /** Upper envelope of the merged buckets' percentiles (and their maximum); null when no bucket had latency. */
@@ -45,7 +47,7 @@ export function downsampleBuckets(buckets: readonly BucketSnapshot[], bucketMs: 
   const count = Math.ceil(span / per);
   const slots: MutablePoint[] = [];
   for (let i = 0; i < count; i++) {
-    slots.push({ startMs: (first + i * per) * bucketMs, endMs: Math.min(end, first + (i + 1) * per) * bucketMs, total: 0, successes: 0, servedBy: {}, worstRatio: null, latency: null });
+    slots.push({ startMs: (first + i * per) * bucketMs, endMs: Math.min(end, first + (i + 1) * per) * bucketMs, total: 0, successes: 0, servedBy: {}, failedWithoutServer: 0, worstRatio: null, latency: null });
   }
   for (const bucket of buckets) {
     if (bucket.index < first || bucket.index >= end) continue;
@@ -54,6 +56,7 @@ export function downsampleBuckets(buckets: readonly BucketSnapshot[], bucketMs: 
     slot.total += bucket.total;
     slot.successes += bucket.successes;
     if (bucket.total > 0) slot.worstRatio = Math.min(slot.worstRatio ?? 1, bucket.successes / bucket.total);
+    slot.failedWithoutServer += bucket.failedWithoutServer ?? 0;
     for (const [name, n] of Object.entries(bucket.servedBy)) slot.servedBy[name] = (slot.servedBy[name] ?? 0) + n;
     if (bucket.latency) {
       const l = bucket.latency;
@@ -75,6 +78,7 @@ interface MutablePoint {
   total: number;
   successes: number;
   servedBy: Record<string, number>;
+  failedWithoutServer: number;
   worstRatio: number | null;
   latency: { p50: number; p95: number; p99: number; max: number } | null;
 }

@@ -12,6 +12,7 @@ import { expectedHeadline, observedHeadline } from '../check-summary.ts';
 import { harnessSpans } from './harness-view.ts';
 import { formatInstant, loadStartEpoch } from './wall-clock.ts';
 import { bandPath, focusRatioScale, formatTimeTick, formatUtcTick, linePath, linearScale, logScale, logTicks, niceCeiling, niceTicks, type Scale, timeTicks } from './scales.ts';
+import { FAILED_SLICE, type Slice, servedBySlices, UNNAMED_SLICE } from './served-by-shares.ts';
 
 export interface Tick {
   readonly at: number;
@@ -188,7 +189,7 @@ const RIGHT_MARGIN = 32;
 /** The rotated y-axis title is centred here; tick labels keep clear of it. */
 const Y_TITLE_X = 13;
 
-interface Frame {
+export interface Frame {
   readonly x: Scale;
   readonly fromMs: number;
   readonly endMs: number;
@@ -199,12 +200,12 @@ interface Frame {
 }
 
 /** The left margin that fits the y tick labels between the axis and the rotated y title. */
-function leftMargin(tickLabels: readonly string[]): number {
+export function leftMargin(tickLabels: readonly string[]): number {
   const longest = tickLabels.reduce((max, label) => Math.max(max, label.length), 0);
   return Math.ceil(Y_TITLE_X + 9 + longest * TICK_CHAR_WIDTH + 8);
 }
 
-function frameFor(result: Result, series: ChartSeries, canvas: Canvas, left: number, window?: { fromMs: number; toMs: number }): Frame {
+export function frameFor(result: Result, series: ChartSeries, canvas: Canvas, left: number, window?: { fromMs: number; toMs: number }): Frame {
   const lastPoint = series.points[series.points.length - 1];
   const lastPhase = result.phases[result.phases.length - 1];
   const fromMs = window?.fromMs ?? 0;
@@ -301,12 +302,12 @@ interface RawMarker {
 }
 
 /** Check markers worth a labelled line: the instant the thing measured happened. Start instants and windows are not drawn. */
-const CHECK_MARKERS: Readonly<Record<string, string>> = { failoverAtMs: 'failover', recoveredAtMs: 'recovered', readyAtMs: 'pods ready', podsReadyAtMs: 'pods ready' };
+const CHECK_MARKERS: Readonly<Record<string, string>> = { failoverAtMs: 'failover', recoveredAtMs: 'recovered', failbackAtMs: 'failed back', readyAtMs: 'pods ready', podsReadyAtMs: 'pods ready' };
 
 function checkMarkerLabel(check: CheckResult, word: string): string {
   const observed = observedHeadline(check).lines[0] ?? '';
   // `failover < 100 ms` → `failover ✔ < 100 ms`; `ready after 1.01 s` → `pods ready ✔ 1.01 s`.
-  const value = observed.replace(/^(failover|recovery|ready after)\s*/, '');
+  const value = observed.replace(/^(failover|recovery|failback|ready after)\s*/, '');
   return `${word} ${CHECK_SYMBOL[check.verdict]} ${value}`.trim();
 }
 
@@ -428,7 +429,7 @@ class LabelSpace {
 /** The window a check judged, on the run clock: its markers, else its phase. */
 function checkWindow(result: Result, check: CheckResult, endMs: number): { from: number; to: number } | undefined {
   const m = check.markers ?? {};
-  const from = m.fromMs ?? m.startMs ?? m.faultAppliedMs ?? m.recoveryStartMs;
+  const from = m.fromMs ?? m.startMs ?? m.faultAppliedMs ?? m.recoveryStartMs ?? m.failbackStartMs;
   if (from === undefined) return undefined;
   const phase = result.phases.find((p) => p.startMs <= from && from < p.endMs);
   return { from, to: Math.min(endMs, m.toMs ?? m.readyAtMs ?? phase?.endMs ?? endMs) };
@@ -594,7 +595,7 @@ export function timelineChart(result: Result, canvas: Canvas = WIDE, window?: { 
     ...(thresholds.length > 0 ? [{ label: 'SLO (successRatio minimum)', cls: 'threshold', swatch: 'dash' as const }] : []),
     { label: 'fault applied', cls: 'm-apply', swatch: 'marker' },
     { label: 'fault reverted', cls: 'm-revert', swatch: 'marker' },
-    { label: 'failover / recovery / pods ready (from checks)', cls: 'm-check', swatch: 'dash' },
+    { label: 'failover / recovery / failback / pods ready (from checks)', cls: 'm-check', swatch: 'dash' },
   ];
   if (highlights.length > 0) legend.push({ label: 'failed check window', cls: 'hl-failed', swatch: 'area' });
   if (shades.length > 0) legend.push({ label: 'harness over its bound', cls: 'harness-shade', swatch: 'area' });
@@ -854,13 +855,17 @@ function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyW
   };
 }
 
-/** Stacked share of responses per serving instance; undefined when no response named one. */
+/**
+ * Stacked share of all requests per serving instance group, plus failures that named no server and
+ * successes that named none (so an outage shows as a failed block, never as a gap); undefined when
+ * no response named a server and no served-by header was asked for.
+ */
 export function servedByChart(result: Result, canvas: Canvas = WIDE): ChartModel | undefined {
   const series = seriesFor(result, canvas);
   // Pods of one Deployment/ReplicaSet are one group: the chart shows where traffic went, not which replica.
   const points = series.points.map((point) => ({ ...point, servedBy: groupServedBy(point.servedBy) }));
   const groups = servedByGroups(points);
-  if (groups.names.length === 0) return undefined;
+  if (groups.names.length === 0 && !result.load.servedByHeader) return undefined;
   const colours = groupColours(groups.names);
   const podsPerGroup = new Map<string, Set<string>>();
   for (const point of series.points) {
@@ -875,17 +880,20 @@ export function servedByChart(result: Result, canvas: Canvas = WIDE): ChartModel
   const plotHeight = Math.round(canvas.plotHeight * 0.65);
   const bottom = top + plotHeight;
   const y = linearScale([0, 1], [bottom, top]);
-  const keys = [...groups.names, ...(groups.other ? [undefined] : [])];
+  const pointSlices = points.map((point) => servedBySlices(point));
+  const hasSlice = (kind: Slice['kind']) => pointSlices.some((slices) => slices.some((slice) => slice.kind === kind));
+  const keys: (string | undefined)[] = [...groups.names, ...(groups.other ? [undefined] : []), ...(hasSlice('failed') ? [FAILED_SLICE] : []), ...(hasSlice('unnamed') ? [UNNAMED_SLICE] : [])];
   const xs: number[] = [];
   const shares: number[][] = keys.map(() => []);
   // Each point spans its own width: draw step edges at both ends so shares read per point.
-  for (const point of points) {
-    const named = Object.values(point.servedBy).reduce((sum, n) => sum + n, 0);
+  for (const [p, point] of points.entries()) {
+    const count = (name: string) => pointSlices[p]!.find((slice) => slice.name === name)?.count ?? 0;
     const values = keys.map((key) => {
-      if (named === 0) return 0;
-      if (key !== undefined) return (point.servedBy[key] ?? 0) / named;
+      if (point.total === 0) return 0;
+      if (key !== undefined) return count(key) / point.total;
+      const named = Object.values(point.servedBy).reduce((sum, n) => sum + n, 0);
       const listed = groups.names.reduce((sum, name) => sum + (point.servedBy[name] ?? 0), 0);
-      return (named - listed) / named;
+      return (named - listed) / point.total;
     });
     for (const at of [point.startMs, point.endMs]) {
       xs.push(frame.x(Math.min(at, frame.endMs)));
@@ -899,13 +907,14 @@ export function servedByChart(result: Result, canvas: Canvas = WIDE): ChartModel
     const upper = cumulative.map((c) => y(Math.min(1, c)));
     const d = bandPath(xs, lower, upper);
     lower = upper;
-    return { name: key ?? 'other', d, cls: key === undefined ? 'sb sb-other' : `sb sb-${colours.get(key) ?? 0}` };
+    const cls = key === undefined ? 'sb sb-other' : key === FAILED_SLICE ? 'sb sb-failed' : key === UNNAMED_SLICE ? 'sb sb-unnamed' : `sb sb-${colours.get(key) ?? 0}`;
+    return { name: key ?? 'other', d, cls };
   });
   return {
     id: 'chart-served-by',
     canvas: canvas.name,
     title: 'Served by',
-    summary: 'Share of responses per serving instance group, stacked.',
+    summary: 'Share of all requests per serving instance group, stacked; requests that failed without naming a server are their own slice.',
     width: canvas.width,
     height: axisRows(bottom).height,
     plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
@@ -915,16 +924,17 @@ export function servedByChart(result: Result, canvas: Canvas = WIDE): ChartModel
     xUtcY: axisRows(bottom).xUtcY,
     xLabelY: axisRows(bottom).xLabelY,
     yTicks: shareTicks.map((v) => ({ at: y(v), label: formatThreshold(v, REPORT_PERCENT) })),
-    yLabel: 'share (%)',
+    yLabel: canvas.name === 'narrow' ? 'share (%)' : 'share of requests (%)',
     bands: frame.bands(top, plotHeight).map((band) => ({ ...band, cls: `${band.cls} band-outline`, label: '' })),
     thresholds: [],
     harnessShades: [],
-    hovers: hoverColumns(result, frame, points, canvas.maxHovers, (group) => {
-      const sums: Record<string, number> = {};
-      for (const p of group) for (const [name, n] of Object.entries(p.servedBy)) sums[name] = (sums[name] ?? 0) + n;
-      const named = Object.values(sums).reduce((a, b) => a + b, 0);
-      if (named === 0) return 'no response named an instance';
-      return Object.entries(sums).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, n]) => `${name} ${ratioText(n / named)}`).join(', ');
+    hovers: hoverColumns(result, frame, series.points, canvas.maxHovers, (group) => {
+      const servedBy: Record<string, number> = {};
+      for (const p of group) for (const [name, n] of Object.entries(p.servedBy)) servedBy[name] = (servedBy[name] ?? 0) + n;
+      const total = group.reduce((sum, p) => sum + p.total, 0);
+      const failedWithoutServer = group.reduce((sum, p) => sum + (p.failedWithoutServer ?? 0), 0);
+      if (total === 0) return 'no requests';
+      return servedBySlices({ total, servedBy, failedWithoutServer }).slice(0, 5).map((slice) => `${slice.name} ${ratioText(slice.count / total)}`).join(', ');
     }),
     areas,
     series: [],
@@ -934,10 +944,11 @@ export function servedByChart(result: Result, canvas: Canvas = WIDE): ChartModel
     podLanes: [],
     markerBottom: bottom,
     legend: keys.map((key, i) => {
+      if (key === FAILED_SLICE || key === UNNAMED_SLICE) return { label: key, cls: areas[i]!.cls, swatch: 'area' as const };
       const pods = key === undefined ? 0 : (podsPerGroup.get(key)?.size ?? 0);
       return { label: key === undefined ? 'other' : pods > 1 || (pods === 1 && !podsPerGroup.get(key)!.has(key)) ? `${key} (${pods} pod${pods === 1 ? '' : 's'})` : key, cls: areas[i]!.cls, swatch: 'area' as const };
     }),
-    note: `${result.load.servedByHeader ? `From the ${result.load.servedByHeader} response header, ` : ''}pods grouped by name (<group>-<hash>-<suffix>); per-pod shares are in the table below. Gaps are buckets where no response named an instance.`,
+    note: `${result.load.servedByHeader ? `From the ${result.load.servedByHeader} response header, ` : ''}pods grouped by name (<group>-<hash>-<suffix>); per-pod shares are in the table below. Gaps are times without requests.`,
   };
 }
 

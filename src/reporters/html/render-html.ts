@@ -15,6 +15,8 @@ function template(): HandlebarsModule.TemplateDelegate {
   const handlebars = HandlebarsModule.create();
   registerHelpers(handlebars);
   handlebars.registerPartial('chart', readFileSync(new URL('chart.hbs', TEMPLATES), 'utf8'));
+  handlebars.registerPartial('failures', readFileSync(new URL('failures.hbs', TEMPLATES), 'utf8'));
+  handlebars.registerPartial('trend', readFileSync(new URL('trend.hbs', TEMPLATES), 'utf8'));
   css = readFileSync(new URL('styles.css', TEMPLATES), 'utf8');
   // noEscape stays false: every {{…}} is HTML-escaped; only the static CSS uses {{{…}}}.
   compiled = handlebars.compile(readFileSync(new URL('report.hbs', TEMPLATES), 'utf8'), { noEscape: false });

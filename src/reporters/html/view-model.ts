@@ -3,12 +3,15 @@ import type { Result } from '../../result/result.ts';
 import { formatDuration, formatOffset } from '../../format/duration.ts';
 import { formatInterval, formatPercent } from '../../format/percent.ts';
 import { REPORT_PERCENT, formatCount, formatFailures } from '../format.ts';
-import { groupServedBy, instanceGroup } from './chart-data.ts';
+import { instanceGroup } from './chart-data.ts';
 import { type CheckField, ratioLimits, checkFields, expectedHeadline, failureHeadline, formatCheckRecord, type HeadlinePart, observedHeadline, splitHeadline } from '../check-summary.ts';
 import { type ChartFigure, reportCharts } from './charts.ts';
 import { type HarnessView, harnessView } from './harness-view.ts';
 import { queryChecks, type QueryCheckView } from './query-checks.ts';
 import { utcOf } from './wall-clock.ts';
+import { buildFailureView, type FailureView } from './failure-view.ts';
+import { servedByShareLines } from './served-by-shares.ts';
+import { trendView, type TrendView } from './trend-view.ts';
 
 /** Event rows shown in the page; the rest stay in result.json (long runs with repeated kills). */
 export const MAX_EVENT_ROWS = 2000;
@@ -57,6 +60,8 @@ export interface ReportView {
   readonly podsAtStart: string;
   readonly charts: { readonly timeline: ChartFigure; readonly rate: ChartFigure; readonly latency: ChartFigure; readonly servedBy?: ChartFigure; readonly zooms: readonly ChartFigure[] };
   readonly harness?: HarnessView;
+  /** "Why requests failed"; absent when no request failed. */
+  readonly failures?: FailureView;
   readonly phases: readonly Record<string, string | readonly string[]>[];
   readonly loadSummary: string;
   readonly faults: readonly unknown[];
@@ -68,6 +73,8 @@ export interface ReportView {
   readonly environment: readonly { readonly label: string; readonly value: string }[];
   /** Load start (run clock 0) as UTC. */
   readonly loadStartUtc: string;
+  /** Previous runs of this experiment and this one (absent when the result carries no history). */
+  readonly trend?: TrendView;
 }
 
 /** A headline split so that the value never wraps: `payments-primary` + `100.0 %`. */
@@ -82,25 +89,6 @@ interface EventRow {
 
 function percent(ratio: number | null): string {
   return formatPercent(ratio, REPORT_PERCENT);
-}
-
-export function formatServedBy(servedBy: Readonly<Record<string, number>>, limit = 4): string {
-  const entries = Object.entries(servedBy).sort((a, b) => b[1] - a[1]);
-  const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return '—';
-  const shown = entries.slice(0, limit).map(([name, n]) => `${name} ${percent(n / total)}`);
-  if (entries.length > limit) shown.push(`+${entries.length - limit} more`);
-  return shown.join(', ');
-}
-
-/** Served-by shares per instance group, one entry per line (`payments-primary 79.3 %`). */
-export function groupedShares(servedBy: Readonly<Record<string, number>>, limit = 4): string[] {
-  const entries = Object.entries(groupServedBy(servedBy)).sort((a, b) => b[1] - a[1]);
-  const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return ['—'];
-  const shown = entries.slice(0, limit).map(([name, n]) => `${name} ${percent(n / total)}`);
-  if (entries.length > limit) shown.push(`+${entries.length - limit} more`);
-  return shown;
 }
 
 /** Pod names counted per group: `checkout ×2, inventory-v1 ×2, payments-secondary`. */
@@ -156,6 +144,8 @@ export function buildReportView(result: Result): ReportView {
     verdict: result.verdict,
     verdictReason: result.verdictReason,
     queryChecks: queryChecks(result),
+    ...((failures) => (failures ? { failures } : {}))(buildFailureView(result)),
+    ...(result.history?.length ? { trend: trendView(result) } : {}),
     ...(result.error ? { error: result.error } : {}),
     interrupted: result.interrupted,
     experiment: {
@@ -208,7 +198,7 @@ export function buildReportView(result: Result): ReportView {
       p50: phase.latency ? formatDuration(phase.latency.p50) : '—',
       p95: phase.latency ? formatDuration(phase.latency.p95) : '—',
       p99: phase.latency ? formatDuration(phase.latency.p99) : '—',
-      servedBy: groupedShares(phase.servedBy),
+      servedBy: servedByShareLines(phase, result.load.servedByHeader),
       faults: phase.faults.map((id) => result.faults.find((f) => f.id === id)?.kind ?? id),
     })),
     servedByPods: {

@@ -10,7 +10,8 @@ import { type CheckHeadline, summarizeCheck } from '../check-summary.ts';
 import { formatDuration } from '../../format/duration.ts';
 import { formatPercent } from '../../format/percent.ts';
 import { CHECK_SYMBOL, REPORT_PERCENT, VERDICT_SYMBOL, formatCount, formatFailures } from '../format.ts';
-import { formatServedBy } from '../html/view-model.ts';
+import { servedByShareLines } from '../html/served-by-shares.ts';
+import { failedRatioCodesLine } from '../failure-summary.ts';
 
 export interface MarkdownOptions {
   /** Name of the CI artifact holding report.html, when the workflow uploads one. */
@@ -65,6 +66,8 @@ export function renderMarkdown(result: Result, options: MarkdownOptions = {}): s
       const verdict = `${CHECK_SYMBOL[check.verdict]} ${check.verdict}`;
       lines.push(row([verdict, e(check.name), headlineCell(summary.observed), headlineCell(summary.expected), summary.mode]));
       if (summary.reason !== undefined) notPassed.push(`- ${verdict} **${e(check.name)}**: ${e(summary.reason)}`);
+      const codes = failedRatioCodesLine(check);
+      if (codes !== undefined) notPassed.push(`  - ${e(codes)}`);
     }
     lines.push('');
     if (notPassed.length > 0) lines.push(...notPassed, '');
@@ -82,7 +85,7 @@ export function renderMarkdown(result: Result, options: MarkdownOptions = {}): s
         formatPercent(phase.successRatio, REPORT_PERCENT),
         e(formatFailures(phase.failuresByKind)),
         phase.latency ? formatDuration(phase.latency.p99) : '—',
-        e(formatServedBy(phase.servedBy)),
+        e(servedByShareLines(phase, result.load.servedByHeader).join(', ')),
       ]),
     );
   }
