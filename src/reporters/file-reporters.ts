@@ -47,6 +47,8 @@ export interface MarkdownReporterOptions {
   readonly htmlArtifactName?: string;
   /** Whether report.html is written next to it (linked from the summary). */
   readonly withHtml: boolean;
+  /** Running under GitHub Actions (GITHUB_ACTIONS=true): the summary names where the report travels. */
+  readonly githubActions?: boolean;
 }
 
 export function markdownReporter(options: MarkdownReporterOptions): Reporter {
@@ -55,7 +57,9 @@ export function markdownReporter(options: MarkdownReporterOptions): Reporter {
     async onRunEnd(result, outDir) {
       const markdown = renderMarkdown(result, {
         ...(options.htmlArtifactName ? { htmlArtifactName: options.htmlArtifactName } : {}),
-        ...(options.withHtml ? { htmlPath: resolve(join(outDir, REPORT_FILES.html)) } : {}),
+        // summary.md sits next to report.html; a relative link works wherever the directory travels.
+        ...(options.withHtml ? { htmlPath: REPORT_FILES.html } : {}),
+        ...(options.githubActions ? { githubActions: true } : {}),
       });
       const written = options.file ? await write(outDir, 'markdown', markdown) : [];
       if (options.githubStepSummary) await appendFile(options.githubStepSummary, `${markdown}\n`);

@@ -20,9 +20,11 @@ export interface ReporterOptions {
   readonly githubStepSummary?: string;
   /** Name of the CI artifact that will hold report.html (named in summary.md). */
   readonly htmlArtifactName?: string;
+  /** Running under GitHub Actions (GITHUB_ACTIONS=true): summary.md says where the report travels. */
+  readonly githubActions?: boolean;
 }
 
-function fileReporters(formats: readonly ReportFormat[], extra: Pick<ReporterOptions, 'githubStepSummary' | 'htmlArtifactName'> = {}): Reporter[] {
+function fileReporters(formats: readonly ReportFormat[], extra: Pick<ReporterOptions, 'githubStepSummary' | 'htmlArtifactName' | 'githubActions'> = {}): Reporter[] {
   const wanted = new Set(formats);
   const reporters: Reporter[] = [];
   if (wanted.has('json')) reporters.push(jsonReporter());
@@ -32,6 +34,7 @@ function fileReporters(formats: readonly ReportFormat[], extra: Pick<ReporterOpt
       markdownReporter({
         file: wanted.has('markdown') || Boolean(extra.githubStepSummary),
         withHtml: wanted.has('html'),
+        ...(extra.githubActions ? { githubActions: true } : {}),
         ...(extra.githubStepSummary ? { githubStepSummary: extra.githubStepSummary } : {}),
         ...(extra.htmlArtifactName ? { htmlArtifactName: extra.htmlArtifactName } : {}),
       }),

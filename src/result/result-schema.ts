@@ -191,9 +191,26 @@ const Load = Type.Object({
   extra: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: 'Driver extras, e.g. k6 thresholds.' })),
 });
 
+const WindowLatency = Type.Union([
+  Type.Object({ n: count(), p50: Type.Number(), p95: Type.Number(), p99: Type.Number(), max: Type.Number() }),
+  Type.Null(),
+]);
+
 const Timeline = Type.Object({
   bucketMs: Type.Number({ exclusiveMinimum: 0 }),
   buckets: Type.Array(Bucket.ref()),
+  latencyWindows: Type.Optional(
+    Type.Object(
+      {
+        minSamples: Type.Number({ minimum: 1 }),
+        windows: Type.Array(Type.Object({ fromMs: ms(), toMs: ms(), success: WindowLatency, failure: WindowLatency })),
+      },
+      {
+        description:
+          'Latency (ms, from the scheduled time) of successful and of failed requests apart, over consecutive windows each grown until it holds minSamples successful samples (at most 10 s wide, at most 1200 windows). Dropped requests have no latency.',
+      },
+    ),
+  ),
 });
 
 const FailureLog = Type.Object(
@@ -236,6 +253,19 @@ const Harness = Type.Object(
       Type.Array(Type.Object({ role: Type.String(), eventLoopDelayMs: HarnessDelay.ref() }), {
         description: 'Event-loop delay of the child processes hosting the embedded Toxiproxy / local control plane (informative).',
       }),
+    ),
+    windows: Type.Optional(
+      Type.Object(
+        {
+          windowMs: Type.Number({ exclusiveMinimum: 0 }),
+          sendLagMaxMs: Type.Array(Type.Number({ minimum: 0 })),
+          eventLoopDelayMaxMs: Type.Array(Type.Number({ minimum: 0 })),
+        },
+        {
+          description:
+            'Where on the run clock the harness was late: entry i covers [i × windowMs, (i + 1) × windowMs) and holds the highest send lag (by scheduled time) and runner event-loop delay seen in it. At most 3600 entries: windowMs doubles on long runs.',
+        },
+      ),
     ),
     healthy: Type.Boolean(),
     warnings: Type.Array(Type.String(), { description: '`harness overloaded: …` for each bound exceeded, then informative warnings.' }),

@@ -8,6 +8,7 @@ import { checkKindOf } from '../plugins/registry.ts';
 import { createHistogram, monitorEventLoopDelay, type IntervalHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { CheckResult, HarnessInfo, Verdict } from '../result/result.ts';
 import type { Sample } from '../load/sample.ts';
+import type { HarnessWindows, HarnessWindowsSnapshot } from './harness-windows.ts';
 
 export interface DelayStats {
   readonly p50: number;
@@ -16,6 +17,8 @@ export interface DelayStats {
 }
 
 const LOOP_RESOLUTION_MS = 10;
+/** How often the per-window event-loop delay is read (and its histogram reset). */
+const WINDOW_SAMPLE_MS = 250;
 
 /**
  * perf_hooks.monitorEventLoopDelay reports the time between its timer's ticks, i.e. the
@@ -23,14 +26,38 @@ const LOOP_RESOLUTION_MS = 10;
  */
 export class EventLoopDelayMonitor {
   private readonly histogram: IntervalHistogram;
+  private readonly windowHistogram: IntervalHistogram | undefined;
+  private readonly timer: NodeJS.Timeout | undefined;
 
-  constructor() {
+  /**
+   * With `windows`, the delay is also sampled every WINDOW_SAMPLE_MS and each sample's maximum
+   * recorded at the run-clock time the stall began (`now()` − delay), for the report's timeline.
+   */
+  constructor(windows?: { readonly now: () => number; readonly into: HarnessWindows }) {
     this.histogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     this.histogram.enable();
+    if (windows) {
+      const windowHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+      windowHistogram.enable();
+      this.windowHistogram = windowHistogram;
+      let previousMs = windows.now();
+      this.timer = setInterval(() => {
+        const nowMs = windows.now();
+        if (windowHistogram.count > 0) {
+          const delayMs = Math.max(0, windowHistogram.max / 1e6 - LOOP_RESOLUTION_MS);
+          windows.into.recordLoopDelay(Math.max(previousMs, nowMs - delayMs), delayMs);
+        }
+        windowHistogram.reset();
+        previousMs = nowMs;
+      }, WINDOW_SAMPLE_MS);
+      this.timer.unref();
+    }
   }
 
   stop(): void {
     this.histogram.disable();
+    this.windowHistogram?.disable();
+    if (this.timer) clearInterval(this.timer);
   }
 
   stats(): DelayStats {
@@ -87,6 +114,8 @@ export interface HarnessMeasurements {
   readonly phaseStartLateMs: Readonly<Record<string, number>>;
   /** Event-loop delay of the processes hosting the embedded Toxiproxy / local plane (informative). */
   readonly infrastructure?: readonly { readonly role: string; readonly eventLoopDelayMs: DelayStats }[];
+  /** Per-window maxima of send lag and event-loop delay (where on the run clock the harness was late). */
+  readonly windows?: HarnessWindowsSnapshot;
 }
 
 /** Builds result.harness: what was measured, against which bounds, and why it is (not) healthy. */
@@ -116,6 +145,7 @@ export function assessHarness(measured: HarnessMeasurements, bounds: HarnessBoun
     phaseStartLateMs: { max: latest ? round(Math.max(0, latest[1])) : 0, byPhase: Object.fromEntries(late.map(([name, ms]) => [name, round(ms)])) },
     bounds,
     ...(measured.infrastructure ? { infrastructure: measured.infrastructure } : {}),
+    ...(measured.windows ? { windows: measured.windows } : {}),
     healthy: problems.length === 0,
     warnings: [...problems.map((problem) => `harness overloaded: ${problem}`), ...warnings],
   };

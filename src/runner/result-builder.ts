@@ -9,6 +9,7 @@ import {
   type PhaseResult,
   type Result,
 } from '../result/result.ts';
+import type { LatencySplit } from '../timeline/latency-split.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import type { FailureLog } from '../timeline/failure-log.ts';
 import { REBOUND_VERSION } from '../version.ts';
@@ -85,6 +86,8 @@ export type ResultParts = Omit<Result, 'schemaVersion' | 'rebound' | 'experiment
   readonly file: string;
   readonly environment: Omit<EnvironmentInfo, 'node' | 'platform' | 'hostname'>;
   readonly timeline: Timeline;
+  /** Success and failure latency apart (result.timeline.latencyWindows). */
+  readonly latencySplit?: LatencySplit;
 };
 
 export function buildResult(parts: ResultParts): Result {
@@ -111,10 +114,19 @@ export function buildResult(parts: ResultParts): Result {
     phases: parts.phases,
     faults: parts.faults,
     checks: parts.checks,
-    timeline: { bucketMs: parts.timeline.bucketMs, buckets: parts.timeline.buckets() },
+    timeline: timelineOf(parts),
     events: parts.events,
     ...(parts.harness ? { harness: parts.harness } : {}),
     ...(parts.failureLog ? { failureLog: parts.failureLog } : {}),
     ...(parts.history ? { history: parts.history } : {}),
+  };
+}
+
+function timelineOf(parts: ResultParts): Result['timeline'] {
+  const buckets = parts.timeline.buckets();
+  return {
+    bucketMs: parts.timeline.bucketMs,
+    buckets,
+    ...(parts.latencySplit ? { latencyWindows: parts.latencySplit.windows(buckets) } : {}),
   };
 }

@@ -97,7 +97,17 @@ export async function buildReporter(experiment: ResolvedExperiment, setup: Repor
   const { createReporters, multiplexReporters } = await import('../reporters/index.ts');
   const formats = [...experiment.report.formats];
   const summary = setup.env.GITHUB_STEP_SUMMARY || undefined;
-  const reporters = createReporters({ formats, stdout: setup.stdout, isTTY: setup.isTTY, color: setup.color, githubStepSummary: summary });
+  // The workflow names the artifact it uploads the report in (REBOUND_HTML_ARTIFACT); summary.md repeats it.
+  const artifact = setup.env.REBOUND_HTML_ARTIFACT || undefined;
+  const reporters = createReporters({
+    formats,
+    stdout: setup.stdout,
+    isTTY: setup.isTTY,
+    color: setup.color,
+    githubStepSummary: summary,
+    githubActions: setup.env.GITHUB_ACTIONS === 'true',
+    ...(artifact ? { htmlArtifactName: artifact } : {}),
+  });
   return multiplexReporters(reporters);
 }
 

@@ -9,9 +9,11 @@ import type { LoadDriver, LoadSummary } from '../load/load-driver.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import type { CheckResult, HarnessInfo, Result } from '../result/result.ts';
 import type { RunClock } from '../timeline/clock.ts';
+import { LatencySplit } from '../timeline/latency-split.ts';
 import { Timeline } from '../timeline/timeline.ts';
 import type { AppliedFaults } from './applied-faults.ts';
 import { SendLagRecorder, type EventLoopDelayMonitor } from './harness-check.ts';
+import { HarnessWindows } from './harness-windows.ts';
 import { Journal } from './journal.ts';
 import { LiveEvents } from './live-events.ts';
 import type { RunPlan } from './preflight.ts';
@@ -106,7 +108,11 @@ export class RunState {
   readonly journal: Journal;
   readonly events: LiveEvents;
   readonly timeline: Timeline;
+  /** Success and failure latency apart, for the report's latency chart. */
+  readonly latencySplit: LatencySplit;
   readonly sendLag = new SendLagRecorder();
+  /** Send lag and event-loop delay per window of the run clock (result.harness.windows). */
+  readonly harnessWindows = new HarnessWindows();
   /** Started with the load: setup work is not the harness being late. */
   loopDelay: EventLoopDelayMonitor | undefined;
   readonly watches = new Map<string, PodWatch>();
@@ -150,6 +156,7 @@ export class RunState {
     );
     this.journal = new Journal(options.journalPath, this.experiment.name);
     this.timeline = new Timeline(this.experiment.bucketMs);
+    this.latencySplit = new LatencySplit(this.experiment.bucketMs);
     this.events = new LiveEvents({
       toIso: (ms) => (this.clock ? this.clock.toIso(ms) : new Date().toISOString()),
       reporter: this.reporter,

@@ -179,10 +179,12 @@ export async function startLoad(run: RunState): Promise<void> {
   run.loadEndMs = plannedMs;
   run.settingUp = false;
   run.clock = startRunClock();
-  run.loopDelay = new EventLoopDelayMonitor();
+  run.loopDelay = new EventLoopDelayMonitor({ now: run.now, into: run.harnessWindows });
   const onSample = (sample: Parameters<typeof timeline.record>[0]) => {
     run.sendLag.record(sample);
+    if (sample.failure !== 'dropped') run.harnessWindows.recordSendLag(sample.scheduledMs, Math.max(0, sample.sentMs - sample.scheduledMs));
     timeline.record(sample);
+    run.latencySplit.record(sample);
     run.observer.onSample?.(sample, events.currentPhase);
   };
   run.loadPromise = driver.run(load, { now: run.now, onSample, signal: run.controller.signal, durationMs: plannedMs, drainMs }).then(
@@ -287,6 +289,7 @@ export async function judgeHarness(run: RunState): Promise<void> {
       eventLoopDelayMs: run.loopDelay?.stats() ?? { p50: 0, p99: 0, max: 0 },
       phaseStartLateMs,
       infrastructure: (await run.target?.infrastructureStats().catch(() => [])) ?? [],
+      windows: run.harnessWindows.snapshot(),
     },
     harnessBounds(run.experiment.load.timeoutMs, run.experiment.bucketMs),
   );
@@ -331,6 +334,7 @@ export async function buildRunResult(run: RunState): Promise<void> {
       faults,
       checks: run.checks,
       timeline: run.timeline,
+      latencySplit: run.latencySplit,
       events: run.events.all,
       ...(run.harness ? { harness: run.harness } : {}),
       failureLog: buildFailureLog(run.timeline.failureLog, toIso),

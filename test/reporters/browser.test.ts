@@ -13,6 +13,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { renderHtml } from '../../src/reporters/html/render-html.ts';
 import { makeResult } from './fixtures/make-result.ts';
 import { HOSTILE } from './helpers.ts';
+import { overloadedResult } from './fixtures/overloaded-result.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -73,24 +74,23 @@ describe('reporters: report.html in headless Chromium', function () {
     expect(await page.locator('table.checks tbody tr').count()).to.equal(7);
     expect(await page.locator('table.checks tbody tr[data-verdict="failed"]').count()).to.equal(1);
     expect(await page.locator('.banner .verdict').innerText()).to.equal('✔ PASSED');
-    // Traffic, failures by kind, latency, served-by.
-    expect(await page.locator('figure.chart > svg').count()).to.equal(4);
+    // One drawing per chart shows (the wide one at 1280 px): traffic, failures by kind, request rate, latency, served by.
+    expect(await page.locator('figure.chart svg[role="img"]:visible').count()).to.equal(5);
     for (const series of ['success ratio', 'request rate', 'p50', 'p95', 'p99']) {
-      const d = await page.locator(`path[data-series="${series}"]`).getAttribute('d');
+      const d = await page.locator(`.cv-wide path[data-series="${series}"]`).getAttribute('d');
       expect(d, series).to.match(/^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+){100,}/);
     }
-    const timelineText = await page.locator('#chart-timeline > svg').textContent();
-    for (const label of ['success ratio (%)', 'requests/s', 'time since load start', 'proxy-down applied', 'failover', 'recovered', 'pods']) expect(timelineText).to.include(label);
+    const timelineText = await page.locator('#chart-timeline .cv-wide > svg').textContent();
+    for (const label of ['success (%)', 'time since load start', 'proxy-down applied', 'failover', 'recovered', 'deleted', 'ready']) expect(timelineText).to.include(label);
     expect(await page.locator('#chart-timeline .legend li').allInnerTexts()).to.include.members(['success ratio (%)', 'fault applied', 'pod ready']);
     // payments-primary, payments-secondary, failed / no server.
-    expect(await page.locator('#chart-served-by path.sb').count()).to.equal(3);
-    const box = await page.locator('#chart-timeline > svg').boundingBox();
+    expect(await page.locator('#chart-served-by .cv-wide path.sb').count()).to.equal(3);
+    const box = await page.locator('#chart-timeline .cv-wide > svg').boundingBox();
     expect(box!.width).to.be.greaterThan(800);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     await page.emulateMedia({ media: 'print' });
-    // Traffic, failures by kind, latency, served-by.
-    expect(await page.locator('figure.chart > svg').count()).to.equal(4);
+    expect(await page.locator('figure.chart svg[role="img"]:visible').count()).to.equal(5);
     await page.close();
   });
 
@@ -99,13 +99,13 @@ describe('reporters: report.html in headless Chromium', function () {
     const boxes = [...document.querySelectorAll('#chart-timeline text.marker-label, #chart-timeline text.band-label, #chart-timeline .hl-failed text')].map((t) => {
       const r = t.getBoundingClientRect();
       return { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-    });
+    }).filter((b) => b.right > b.left);
     const overlaps = [];
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i], b = boxes[j];
       if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlaps.push(a.text + ' × ' + b.text);
     }
-    const svg = document.querySelector('#chart-timeline > svg').getBoundingClientRect();
+    const svg = [...document.querySelectorAll('#chart-timeline svg[role="img"]')].map((s) => s.getBoundingClientRect()).find((r) => r.width > 0);
     const outside = boxes.filter((b) => b.left < svg.left - 0.5 || b.right > svg.right + 0.5).map((b) => b.text);
     return {
       labels: boxes.filter((b) => b.text).length,
@@ -130,7 +130,7 @@ describe('reporters: report.html in headless Chromium', function () {
     expect(screen.tallestCheckRow).to.be.below(160);
     const banner = await page.locator('.banner .failed-check').allInnerTexts();
     expect(banner[0]).to.match(/^✘ checkout keeps working: observed 3\d\.\d %, expected ≥ 90 %$/);
-    expect(await page.locator('#chart-timeline g.hl-failed').count()).to.equal(2);
+    expect(await page.locator('#chart-timeline svg[role="img"]:visible g.hl-failed').count()).to.equal(2);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report-failed.png'), fullPage: true });
     // A4 portrait at 96 dpi less 12 mm margins ≈ 704 px of content.
@@ -140,6 +140,99 @@ describe('reporters: report.html in headless Chromium', function () {
     expect(print.scrollWidth).to.be.at.most(print.innerWidth);
     expect(print.overlaps).to.deep.equal([]);
     expect(await page.locator('details.fields dl').first().isVisible()).to.equal(false);
+    await page.close();
+  });
+
+  /**
+   * What a reader sees at the current viewport: any visible text drawn under 10 CSS px (HTML by its
+   * computed size, SVG by its size times the SVG's scale), overlapping text boxes inside each visible
+   * chart, and horizontal overflow of the page.
+   */
+  const LEGIBILITY_PROBE = `(() => {
+    const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+    const tooSmall = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('svg')) continue;
+      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      if (!visible(el)) continue;
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (size < 10) tooSmall.push(el.tagName + ' ' + size + 'px: ' + el.textContent.trim().slice(0, 40));
+    }
+    const overlaps = [];
+    let charts = 0;
+    let texts = 0;
+    for (const svg of document.querySelectorAll('svg[role="img"]')) {
+      if (!visible(svg)) continue;
+      charts++;
+      const scale = svg.getScreenCTM().a;
+      const boxes = [];
+      for (const t of svg.querySelectorAll('text')) {
+        if (!t.textContent.trim()) continue;
+        texts++;
+        const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+        if (px < 10) tooSmall.push('svg ' + px.toFixed(1) + 'px: ' + t.textContent);
+        const r = t.getBoundingClientRect();
+        boxes.push({ text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom });
+      }
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlaps.push(svg.closest('figure').id + ': ' + a.text + ' × ' + b.text);
+      }
+    }
+    return { tooSmall, overlaps, charts, texts, scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth };
+  })()`;
+
+  // 680 and 1024 px are where the medium and wide drawings first show, at their smallest.
+  for (const width of [360, 390, 680, 1024, 1280, 1920]) {
+    it(`at ${width} px: no horizontal overflow, no text under 10 px, no overlapping chart labels`, async () => {
+      for (const [name, result] of [['passed', makeResult()], ['failed', makeResult({ variant: 'failed' })], ['overloaded', overloadedResult()]] as const) {
+        const { page, consoleErrors } = await open(renderHtml(result), `legible-${name}-${width}.html`);
+        await page.setViewportSize({ width, height: 900 });
+        const seen = (await page.evaluate(LEGIBILITY_PROBE)) as { tooSmall: string[]; overlaps: string[]; charts: number; texts: number; scrollWidth: number; innerWidth: number };
+        expect(consoleErrors).to.deep.equal([]);
+        // Traffic, request rate, latency, served by, and failures by kind when any request failed.
+        expect(seen.charts, name).to.equal(5);
+        expect(seen.texts, name).to.be.greaterThan(60);
+        expect(seen.scrollWidth, name).to.be.at.most(seen.innerWidth);
+        expect(seen.tooSmall, name).to.deep.equal([]);
+        expect(seen.overlaps, name).to.deep.equal([]);
+        if (width === 390 && name === 'failed') {
+          // Checks are cards: no header row, each label above its value.
+          expect(await page.locator('table.checks thead').isVisible()).to.equal(false);
+          const card = await page.locator('table.checks tbody tr').first().boundingBox();
+          expect(card!.width).to.be.at.most(390);
+          await mkdir(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, 'report-390.png'), fullPage: true });
+        }
+        await page.close();
+      }
+    });
+  }
+
+  it('shows the harness section and shades the windows where the harness was over its bounds', async () => {
+    const { page } = await open(renderHtml(overloadedResult()), 'overloaded.html');
+    expect(await page.locator('#harness').isVisible()).to.equal(true);
+    expect(await page.locator('#harness .harness-bad').innerText()).to.include('The harness was overloaded');
+    expect(await page.locator('#harness table.harness-spans tbody tr').count()).to.equal(2);
+    const shades = page.locator('#chart-timeline svg[role="img"]:visible rect.harness-shade');
+    expect(await shades.count()).to.equal(2);
+    // The first shade covers 20–23 s of the 60 s run, on the plot's x axis.
+    const plot = await page.locator('#chart-timeline svg[role="img"]:visible .axes line.axis').first().boundingBox();
+    const shade = await shades.first().boundingBox();
+    expect((shade!.x - plot!.x) / plot!.width).to.be.closeTo(20 / 60, 0.01);
+    expect(shade!.width / plot!.width).to.be.closeTo(3 / 60, 0.01);
+    expect(await page.locator('#chart-latency svg[role="img"]:visible rect.harness-shade').count()).to.equal(2);
+    await page.close();
+  });
+
+  it('draws the SLO line at the y of its minimum on the success axis', async () => {
+    const { page } = await open(renderHtml(makeResult({ variant: 'failed' })), 'slo.html');
+    const svg = page.locator('#chart-timeline svg[role="img"]:visible');
+    const tick = await svg.locator('text.y-tick', { hasText: /^90 %$/ }).boundingBox();
+    const line = await svg.locator('g.threshold line').first().boundingBox();
+    // The tick label is centred on its value (baseline 4 units below).
+    expect(line!.y + line!.height / 2).to.be.closeTo(tick!.y + tick!.height / 2, 3);
+    expect(await svg.locator('g.threshold text').first().textContent()).to.equal('SLO ≥ 90 %');
     await page.close();
   });
 

@@ -51,14 +51,40 @@ describe('reporters: chart data', () => {
     const series = downsampleBuckets(buckets, 100, 3);
     expect(series.points).to.have.length(3);
     expect(series.points.map((p) => p.total)).to.deep.equal([15, 0, 2]);
-    expect(series.points[0]!.latency).to.deep.equal({ p50: 100, p95: 400 / 1.5, p99: 400 });
+    expect(series.points[0]!.latency).to.deep.equal({ p50: 100, p95: 400 / 1.5, p99: 400, max: 800 });
     expect(series.points[1]!.latency).to.equal(null);
     expect(series.points[0]!.servedBy).to.deep.equal({ a: 9, b: 5 });
     expect(() => downsampleBuckets(buckets, 100, 0)).to.throw(RangeError);
   });
 
+  it('keeps a short failure visible when a 1-hour run is merged 30 buckets a point: the worst bucket, not only the average', () => {
+    // 100 req/s in 100 ms buckets; a 1.3 s failover (13 buckets) with 90 % failures inside one merged point.
+    const buckets: BucketSnapshot[] = [];
+    for (let index = 0; index < 36_000; index++) {
+      const failing = index >= 18_007 && index < 18_020;
+      buckets.push({ index, total: 10, successes: failing ? 1 : 10, failures: failing ? { timeout: 9 } : {}, latency: null, servedBy: {} });
+    }
+    const series = downsampleBuckets(buckets, 100, 1200);
+    expect(series.bucketsPerPoint).to.equal(30);
+    const point = series.points.find((p) => p.startMs <= 1_800_700 && 1_800_700 < p.endMs)!;
+    // The average of the merged point hides it (13 × 9 failures in 300 requests) …
+    expect(point.successes / point.total).to.be.closeTo(1 - 117 / 300, 1e-9);
+    // … the worst bucket keeps the 10 % success of the failover.
+    expect(point.worstRatio).to.equal(0.1);
+    const others = series.points.filter((p) => p !== point);
+    expect(others.every((p) => p.worstRatio === 1)).to.equal(true);
+  });
+
+  it('charts only the buckets of a zoom window, one point per bucket', () => {
+    const buckets: BucketSnapshot[] = Array.from({ length: 100 }, (_, index) => ({ index, total: 4, successes: index === 42 ? 0 : 4, failures: {}, latency: null, servedBy: {} }));
+    const zoom = downsampleBuckets(buckets, 100, 1200, { fromMs: 4000, toMs: 5000 });
+    expect(zoom.points.map((p) => p.startMs)).to.deep.equal([4000, 4100, 4200, 4300, 4400, 4500, 4600, 4700, 4800, 4900]);
+    expect(zoom.points[2]!.worstRatio).to.equal(0);
+    expect(zoom.points[2]!.endMs).to.equal(4300);
+  });
+
   it('groups served-by names by traffic and merges the tail into "other"', () => {
-    const points = [{ startMs: 0, endMs: 1, total: 0, successes: 0, failures: 0, latency: null, servedBy: { a: 5, b: 50, c: 1, d: 2 } }];
+    const points = [{ startMs: 0, endMs: 1, total: 0, successes: 0, failures: 0, worstRatio: null, latency: null, servedBy: { a: 5, b: 50, c: 1, d: 2 } }];
     expect(servedByGroups(points, 6)).to.deep.equal({ names: ['b', 'a', 'd', 'c'], other: false });
     expect(servedByGroups(points, 3)).to.deep.equal({ names: ['b', 'a'], other: true });
   });

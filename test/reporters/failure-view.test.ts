@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { downsampleBuckets } from '../../src/reporters/html/chart-data.ts';
 import { buildFailureView } from '../../src/reporters/html/failure-view.ts';
 import { renderHtml } from '../../src/reporters/html/render-html.ts';
 import { FAILED_SLICE, servedByShareLines, servedBySlices, UNNAMED_SLICE } from '../../src/reporters/html/served-by-shares.ts';
@@ -8,7 +7,7 @@ import { makeResult } from './fixtures/make-result.ts';
 import { HOSTILE } from './helpers.ts';
 
 function viewOf(result: Result) {
-  return buildFailureView(result, downsampleBuckets(result.timeline.buckets, result.timeline.bucketMs));
+  return buildFailureView(result);
 }
 
 describe('reporters: why requests failed', () => {

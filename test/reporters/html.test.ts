@@ -9,6 +9,13 @@ import { REPORT_PERCENT } from '../../src/reporters/format.ts';
 import { makeResult } from './fixtures/make-result.ts';
 import { HOSTILE } from './helpers.ts';
 
+/** One canvas's drawing of a chart (each chart is drawn wide, medium and narrow). */
+function variant(page: string, chartId: string, canvas: 'wide' | 'medium' | 'narrow'): string {
+  const figure = page.slice(page.indexOf(`id="${chartId}"`));
+  const from = figure.indexOf(`data-canvas="${canvas}"`);
+  return figure.slice(from, figure.indexOf('</svg>', from));
+}
+
 describe('reporters: HTML report', () => {
   const html = renderHtml(makeResult());
 
@@ -66,10 +73,10 @@ describe('reporters: HTML report', () => {
     const banner = failed.slice(failed.indexOf('id="verdict"'), failed.indexOf('</header>'));
     expect(banner).to.match(/<p class="reason failed-check">✘ checkout keeps working: observed 3\d\.\d %, expected ≥ 90 %<\/p>/);
     expect(banner).to.include('✘ fails over fast: observed no failover, expected ≤ 2 s');
-    const timeline = failed.slice(failed.indexOf('id="chart-timeline"'), failed.indexOf('id="chart-latency"'));
+    const timeline = variant(failed, 'chart-timeline', 'wide');
     expect(timeline.match(/<g class="hl-failed">/g)).to.have.length(2);
-    expect(timeline).to.include('>expected ≥ 90 %</text>');
-    expect(timeline).to.include('failed check window');
+    expect(timeline).to.include('>SLO ≥ 90 %</text>');
+    expect(failed.slice(failed.indexOf('id="chart-timeline"'), failed.indexOf('id="chart-rate"'))).to.include('failed check window');
     // The failed share is filled, so the outage reads as a block, not a thin line on the axis.
     expect(timeline).to.match(/<path class="a-failed" d="M[\d.]+ [\d.]+L/);
   });
@@ -89,8 +96,7 @@ describe('reporters: HTML report', () => {
   });
 
   it('draws phases, fault markers, pod marks and meaningful failover/recovery labels on the timeline', () => {
-    const start = html.indexOf('id="chart-timeline"');
-    const timeline = html.slice(start, html.indexOf('<figure', start));
+    const timeline = variant(html, 'chart-timeline', 'wide');
     expect(timeline.match(/<rect class="band /g)).to.have.length(3);
     const labels = [...timeline.matchAll(/<text class="marker-label"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(buildReportView(makeResult()).faults.map((f) => (f as { reverted: string }).reverted)).to.deep.equal(['0:35.0', 'n/a']);
@@ -99,11 +105,17 @@ describe('reporters: HTML report', () => {
     expect(timeline).not.to.match(/>(from|to)<\/text>/);
     expect(timeline).to.include('class="pod-deleted"');
     expect(timeline).to.include('class="pod-created"');
-    expect(timeline.match(/class="pod-ready"/g)).to.have.length(2); // the replacement and the legend; pods Ready at the start are not drawn
+    expect(timeline.match(/class="pod-ready"/g)).to.have.length(1); // the replacement; pods Ready at the start are not drawn
     expect(timeline).to.match(/data-series="success ratio" d="M[\d.]+ [\d.]+L/);
-    expect(timeline).to.include('>success ratio (%)</text>');
-    expect(timeline).to.include('>requests/s</text>');
-    expect(timeline).to.include('>time since load start</text>');
+    expect(timeline).to.include('>success (%), 90–100 magnified</text>');
+    expect(timeline).to.include('>time since load start · UTC</text>');
+    // Wall-clock times under the run-clock ticks: the fixture's load started at 09:26:53 UTC.
+    expect(timeline).to.include('>09:26:53</text>');
+    expect(timeline).to.include('>09:27:03</text>');
+    // Request rate has its own panel, not the success chart's percent axis.
+    expect(timeline).not.to.include('data-series="request rate"');
+    expect(variant(html, 'chart-rate', 'wide')).to.match(/data-series="request rate" d="M[\d.]+ [\d.]+L/);
+    expect(variant(html, 'chart-rate', 'wide')).to.include('>req/s</text>');
   });
 
   it('lays out marker labels in rows so that none overlaps, and lists any that cannot fit', () => {

@@ -30,8 +30,16 @@ describe('reporters: summary.md', () => {
     expect(md).to.include('`report.html` in the workflow artifact **rebound-report**');
   });
 
-  it('links the HTML path when no artifact name is known', () => {
-    expect(renderMarkdown(makeResult(), { htmlPath: '/tmp/x/report.html' })).to.include('Full report: `/tmp/x/report.html`');
+  it('links report.html by a relative path, never a runner-local absolute one', () => {
+    expect(renderMarkdown(makeResult(), { htmlPath: 'report.html' })).to.include('Full report: [report.html](report.html) (next to this summary).');
+    const fromAbsolute = renderMarkdown(makeResult(), { htmlPath: '/home/runner/work/x/reports/report.html' });
+    expect(fromAbsolute).to.include('[report.html](report.html)');
+    expect(fromAbsolute).not.to.include('/home/runner');
+  });
+
+  it('under GitHub Actions says the report travels as an artifact', () => {
+    const md = renderMarkdown(makeResult(), { htmlPath: 'report.html', githubActions: true });
+    expect(md).to.include('[report.html](report.html) in the run\'s output directory (upload it with actions/upload-artifact');
   });
 
   it('escapes pipes, markdown and HTML in user text so tables stay intact', () => {

@@ -17,6 +17,19 @@ function capture(): { stream: PassThrough; text: () => string } {
 }
 
 describe('reporters: wiring', () => {
+  it('summary.md links report.html relatively, with no runner-local path', async () => {
+    await withTempDir(async (dir) => {
+      const out = capture();
+      const reporters = createReporters({ formats: ['html', 'markdown'], stdout: out.stream, isTTY: false, color: false });
+      await multiplexReporters(reporters).onRunEnd!(makeResult(), join(dir, 'out'));
+      const summary = await readFile(join(dir, 'out', 'summary.md'), 'utf8');
+      expect(summary).to.include('[report.html](report.html)');
+      expect(summary).not.to.include(dir);
+      await multiplexReporters(createReporters({ formats: ['html', 'markdown'], stdout: out.stream, isTTY: false, color: false, githubActions: true })).onRunEnd!(makeResult(), join(dir, 'ci'));
+      expect(await readFile(join(dir, 'ci', 'summary.md'), 'utf8')).to.include('[report.html](report.html) in the run\'s output directory (upload it with actions/upload-artifact');
+    });
+  });
+
   it('writes every format atomically and prints the summary with the HTML path last', async () => {
     await withTempDir(async (dir) => {
       const out = capture();

@@ -20,6 +20,7 @@ import type { LoadDriver } from '../../src/load/load-driver.ts';
 import { fakeLoadDriver } from '../helpers/fake-load-driver.ts';
 import { readJournal } from '../../src/runner/journal.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
+import { renderHtml } from '../../src/reporters/html/render-html.ts';
 import { runExperiment, type RunExperimentOptions } from '../../src/runner/run-experiment.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 
@@ -191,6 +192,18 @@ report: { formats: [json] }
     expect(lagging.result!.harness?.healthy).to.equal(false);
     expect(lagging.result!.harness?.warnings[0]).to.match(/^harness overloaded: load driver send lag/);
     expect(notes.some((line) => /^warning: harness overloaded/.test(line))).to.equal(true);
+    // Where it was late, per window of the run clock, and the report shading those windows.
+    const windows = lagging.result!.harness!.windows!;
+    expect(Math.max(...windows.sendLagMaxMs)).to.be.at.least(400);
+    expect(Math.max(...healthy.result!.harness!.windows!.sendLagMaxMs)).to.be.below(100);
+    const html = renderHtml(lagging.result!);
+    expect(html).to.include('<section id="harness">');
+    expect(html).to.match(/<rect class="harness-shade" x="[\d.]+" y="[\d.]+" width="[\d.]+"/);
+    expect(renderHtml(healthy.result!)).not.to.include('class="harness-shade"');
+    // Success and failure latency apart, in windows that tile the run.
+    const latencyWindows = healthy.result!.timeline.latencyWindows!;
+    expect(latencyWindows.windows.length).to.be.greaterThan(0);
+    expect(latencyWindows.windows[0]!.fromMs).to.equal(0);
     await expectClean();
   });
 

@@ -2,7 +2,9 @@
  * Timeline buckets turned into chart points. Long runs are downsampled by merging runs of
  * consecutive buckets: counts (total, successes, failures, served-by) are summed exactly;
  * latency percentiles cannot be merged exactly from summaries, so a merged point shows the
- * highest percentile of its buckets (an upper envelope that never hides a spike).
+ * highest percentile of its buckets (an upper envelope that never hides a spike). A merged point
+ * also keeps its worst bucket's success ratio, so a 1 s outage in a 30-bucket point still reads
+ * as an outage and not as a 3 % dip.
  */
 import type { BucketSnapshot } from '../../timeline/timeline.ts';
 
@@ -18,8 +20,10 @@ export interface ChartPoint {
   readonly servedBy: Readonly<Record<string, number>>;
   /** Failures that named no server (summed exactly). */
   readonly failedWithoutServer?: number;
-  /** Upper envelope of the merged buckets' percentiles; null when no bucket had latency. */
-  readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number } | null;
+  /** The lowest success ratio of any merged bucket that had samples; null when none had. */
+  readonly worstRatio: number | null;
+  /** Upper envelope of the merged buckets' percentiles (and their maximum); null when no bucket had latency. */
+  readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number } | null;
 }
 
 export interface ChartSeries {
@@ -29,29 +33,36 @@ export interface ChartSeries {
   readonly bucketsPerPoint: number;
 }
 
-/** Merges buckets so that at most `maxPoints` points remain; bucket gaps count as empty. */
-export function downsampleBuckets(buckets: readonly BucketSnapshot[], bucketMs: number, maxPoints = MAX_CHART_POINTS): ChartSeries {
+/**
+ * Merges buckets so that at most `maxPoints` points remain; bucket gaps count as empty. With a
+ * `window`, only the buckets that start in [fromMs, toMs) are charted (a zoomed view).
+ */
+export function downsampleBuckets(buckets: readonly BucketSnapshot[], bucketMs: number, maxPoints = MAX_CHART_POINTS, window?: { readonly fromMs: number; readonly toMs: number }): ChartSeries {
   if (!(maxPoints >= 1)) throw new RangeError(`maxPoints must be ≥ 1, got ${maxPoints}`);
   const lastIndex = buckets.reduce((max, b) => Math.max(max, b.index), -1);
-  const span = lastIndex + 1;
+  const first = window ? Math.max(0, Math.floor(window.fromMs / bucketMs)) : 0;
+  const end = window ? Math.min(lastIndex + 1, Math.ceil(window.toMs / bucketMs)) : lastIndex + 1;
+  const span = Math.max(0, end - first);
   const per = Math.max(1, Math.ceil(span / maxPoints));
   const count = Math.ceil(span / per);
   const slots: MutablePoint[] = [];
   for (let i = 0; i < count; i++) {
-    slots.push({ startMs: i * per * bucketMs, endMs: (i + 1) * per * bucketMs, total: 0, successes: 0, servedBy: {}, failedWithoutServer: 0, latency: null });
+    slots.push({ startMs: (first + i * per) * bucketMs, endMs: Math.min(end, first + (i + 1) * per) * bucketMs, total: 0, successes: 0, servedBy: {}, failedWithoutServer: 0, worstRatio: null, latency: null });
   }
   for (const bucket of buckets) {
-    const slot = slots[Math.floor(bucket.index / per)];
+    if (bucket.index < first || bucket.index >= end) continue;
+    const slot = slots[Math.floor((bucket.index - first) / per)];
     if (!slot) continue;
     slot.total += bucket.total;
     slot.successes += bucket.successes;
+    if (bucket.total > 0) slot.worstRatio = Math.min(slot.worstRatio ?? 1, bucket.successes / bucket.total);
     slot.failedWithoutServer += bucket.failedWithoutServer ?? 0;
     for (const [name, n] of Object.entries(bucket.servedBy)) slot.servedBy[name] = (slot.servedBy[name] ?? 0) + n;
     if (bucket.latency) {
       const l = bucket.latency;
       slot.latency = slot.latency
-        ? { p50: Math.max(slot.latency.p50, l.p50), p95: Math.max(slot.latency.p95, l.p95), p99: Math.max(slot.latency.p99, l.p99) }
-        : { p50: l.p50, p95: l.p95, p99: l.p99 };
+        ? { p50: Math.max(slot.latency.p50, l.p50), p95: Math.max(slot.latency.p95, l.p95), p99: Math.max(slot.latency.p99, l.p99), max: Math.max(slot.latency.max, l.max) }
+        : { p50: l.p50, p95: l.p95, p99: l.p99, max: l.max };
     }
   }
   return {
@@ -68,7 +79,8 @@ interface MutablePoint {
   successes: number;
   servedBy: Record<string, number>;
   failedWithoutServer: number;
-  latency: { p50: number; p95: number; p99: number } | null;
+  worstRatio: number | null;
+  latency: { p50: number; p95: number; p99: number; max: number } | null;
 }
 
 /** Served-by names by total traffic, the first `limit - 1` kept and the rest merged as `other`. */

@@ -5,8 +5,9 @@
 import type { Result } from '../../result/result.ts';
 import { FAILURE_KINDS, type FailureKind } from '../../load/sample.ts';
 import { formatCount } from '../format.ts';
-import type { ChartSeries } from './chart-data.ts';
-import { type ChartModel, frameFor, WIDTH } from './charts.ts';
+import { loadStartEpoch } from './wall-clock.ts';
+import { type ChartSeries, downsampleBuckets } from './chart-data.ts';
+import { type Canvas, type ChartModel, frameFor, leftMargin, WIDE } from './charts.ts';
 import { bandPath, linearScale, niceCeiling, niceTicks } from './scales.ts';
 
 /** How each kind reads in the legend. */
@@ -30,14 +31,12 @@ export function failuresPerPoint(result: Result, series: ChartSeries): Partial<R
   return perPoint;
 }
 
-/** Undefined when no request failed. */
-export function failuresChart(result: Result, series: ChartSeries): ChartModel | undefined {
+/** Undefined when no request failed. Drawn per canvas like the other charts (charts.ts CANVASES). */
+export function failuresChart(result: Result, canvas: Canvas = WIDE): ChartModel | undefined {
+  const series = downsampleBuckets(result.timeline.buckets, result.timeline.bucketMs, canvas.maxPoints);
   const perPoint = failuresPerPoint(result, series);
   const kinds = FAILURE_KINDS.filter((kind) => perPoint.some((p) => (p[kind] ?? 0) > 0));
   if (kinds.length === 0) return undefined;
-  const frame = frameFor(result, series);
-  const left = frame.x(0);
-  const right = frame.x(frame.endMs);
   const top = 12;
   const plotHeight = 110;
   const bottom = top + plotHeight;
@@ -45,6 +44,8 @@ export function failuresChart(result: Result, series: ChartSeries): ChartModel |
   const maxRate = perPoint.reduce((max, p) => Math.max(max, kinds.reduce((sum, kind) => sum + (p[kind] ?? 0), 0) / seconds), 0);
   const yTop = niceCeiling(maxRate);
   const y = linearScale([0, yTop], [bottom, top]);
+  const yTicks = niceTicks(0, yTop, 3);
+  const frame = frameFor(result, series, canvas, leftMargin(yTicks.map((v) => formatCount(v))));
   const xs: number[] = [];
   const rates: number[][] = kinds.map(() => []);
   series.points.forEach((point, i) => {
@@ -65,22 +66,34 @@ export function failuresChart(result: Result, series: ChartSeries): ChartModel |
   const totals = kinds.map((kind) => perPoint.reduce((sum, p) => sum + (p[kind] ?? 0), 0));
   return {
     id: 'chart-failures',
+    canvas: canvas.name,
     title: 'Failures over time, by kind',
     summary: 'Failed requests per second, stacked by why they failed (attributed to when they were scheduled).',
-    width: WIDTH,
-    height: bottom + 44,
-    plot: { left, top, right, bottom, width: right - left, height: plotHeight },
+    width: canvas.width,
+    height: bottom + 61,
+    plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
     xTicks: frame.xTicks,
-    xLabel: 'time since load start',
-    yTicks: niceTicks(0, yTop, 3).map((v) => ({ at: y(v), label: formatCount(v) })),
+    xLabel: loadStartUtcKnown(result) ? 'time since load start · UTC' : 'time since load start',
+    xTickY: bottom + 21,
+    xUtcY: bottom + 36,
+    xLabelY: bottom + 55,
+    yTicks: yTicks.map((v) => ({ at: y(v), label: formatCount(v) })),
     yLabel: 'failures/s',
-    y2Ticks: [],
+    thresholds: [],
+    harnessShades: [],
+    hovers: [],
     bands: frame.bands(top, plotHeight).map((band) => ({ ...band, label: '', cls: `${band.cls} band-outline` })),
     areas,
     series: [],
     markers: [],
     highlights: [],
     podMarks: [],
+    podLanes: [],
+    markerBottom: bottom,
     legend: kinds.map((kind, k) => ({ label: `${FAILURE_KIND_LABEL[kind]} (${formatCount(totals[k]!)})`, cls: `fk fk-${kind}`, swatch: 'area' as const })),
   };
+}
+
+function loadStartUtcKnown(result: Result): boolean {
+  return loadStartEpoch(result) !== undefined;
 }

@@ -8,8 +8,7 @@ import { FAILURE_KINDS, type FailureKind } from '../../load/sample.ts';
 import { formatOffset } from '../../format/duration.ts';
 import { formatPercent } from '../../format/percent.ts';
 import { REPORT_PERCENT, formatCount } from '../format.ts';
-import type { ChartSeries } from './chart-data.ts';
-import type { ChartModel } from './charts.ts';
+import { type ChartFigure, chartFigure, WIDE } from './charts.ts';
 import { FAILURE_KIND_LABEL, failuresChart } from './failure-chart.ts';
 
 export interface FailureCodeRow {
@@ -44,7 +43,7 @@ export interface FailureView {
   readonly messages: readonly FailureMessageRow[];
   /** Why the messages table is empty or incomplete; '' when it lists every failure. */
   readonly messagesNote: string;
-  readonly chart?: ChartModel;
+  readonly chart?: ChartFigure;
 }
 
 const KIND_BY_CODE: Readonly<Record<string, FailureKind>> = { timeout: 'timeout', dropped: 'dropped', ECONNREFUSED: 'connection_refused', ECONNRESET: 'connection_reset', EPIPE: 'connection_reset', UND_ERR_SOCKET: 'connection_reset' };
@@ -60,7 +59,7 @@ function wallClock(iso: string): string {
 }
 
 /** Undefined when no request failed. */
-export function buildFailureView(result: Result, series: ChartSeries): FailureView | undefined {
+export function buildFailureView(result: Result): FailureView | undefined {
   const failed = result.phases.reduce((sum, phase) => sum + phase.failures, 0);
   if (failed === 0) return undefined;
   const log = result.failureLog;
@@ -103,7 +102,7 @@ export function buildFailureView(result: Result, series: ChartSeries): FailureVi
 
   const kinds = FAILURE_KINDS.map((kind) => [kind, result.phases.reduce((sum, phase) => sum + (phase.failuresByKind[kind] ?? 0), 0)] as const).filter(([, n]) => n > 0);
   const total = result.phases.reduce((sum, phase) => sum + phase.total, 0);
-  const chart = failuresChart(result, series);
+  const chart = failuresChart(result, WIDE) ? chartFigure((canvas) => failuresChart(result, canvas)!) : undefined;
   return {
     summary: `${formatCount(failed)} of ${formatCount(total)} requests failed (${formatPercent(failed / Math.max(1, total), REPORT_PERCENT)}): ${kinds.map(([kind, n]) => `${formatCount(n)} ${FAILURE_KIND_LABEL[kind]}`).join(', ')}.`,
     phases,

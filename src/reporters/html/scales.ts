@@ -24,6 +24,20 @@ export function logScale(domain: readonly [number, number], range: readonly [num
   return Object.assign(scale, { domain, range });
 }
 
+/**
+ * A success-ratio axis with a stated break: [0, focus] takes the bottom `lowShare` of the range and
+ * [focus, 1] the rest, so that a 99 % SLO sits well clear of 100 % while an outage to 0 % still shows.
+ */
+export function focusRatioScale(range: readonly [number, number], focus = 0.9, lowShare = 0.25): Scale {
+  const [r0, r1] = range;
+  const split = r0 + (r1 - r0) * lowShare;
+  const scale = (value: number) => {
+    const v = Math.min(1, Math.max(0, value));
+    return v <= focus ? r0 + (v / focus) * (split - r0) : split + ((v - focus) / (1 - focus)) * (r1 - split);
+  };
+  return Object.assign(scale, { domain: [0, 1] as const, range });
+}
+
 /** A 1, 2 or 5 × 10^n step giving about `count` ticks over [min, max]. */
 export function niceStep(min: number, max: number, count: number): number {
   const raw = (max - min) / Math.max(1, count);
@@ -67,12 +81,18 @@ export function logTicks(min: number, max: number): number[] {
 
 const TIME_STEPS_MS = [100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000];
 
-/** Run-clock ticks at a human step (seconds, minutes), about `count` of them. */
-export function timeTicks(maxMs: number, count = 10): number[] {
-  const step = TIME_STEPS_MS.find((candidate) => maxMs / candidate <= count) ?? TIME_STEPS_MS[TIME_STEPS_MS.length - 1]!;
+/** Run-clock ticks at a human step (seconds, minutes), about `count` of them, over [0, maxMs] or [minMs, maxMs]. */
+export function timeTicks(maxMs: number, count = 10, minMs = 0): number[] {
+  const step = TIME_STEPS_MS.find((candidate) => (maxMs - minMs) / candidate <= count) ?? TIME_STEPS_MS[TIME_STEPS_MS.length - 1]!;
   const ticks: number[] = [];
-  for (let value = 0; value <= maxMs + 1e-9; value += step) ticks.push(value);
+  for (let value = Math.max(0, Math.ceil(minMs / step - 1e-9)) * step; value <= maxMs + 1e-9; value += step) ticks.push(value);
   return ticks;
+}
+
+/** UTC wall-clock time of a run-clock instant: `09:27:03` (with `.4` when the tick step is under a second). */
+export function formatUtcTick(loadStartEpochMs: number, ms: number, withTenths = false): string {
+  const iso = new Date(loadStartEpochMs + ms).toISOString();
+  return withTenths ? iso.slice(11, 21) : iso.slice(11, 19);
 }
 
 /** Axis label for a run-clock tick: `0 s`, `45 s`, `2 m`, `1 m 30 s`, `1 h 05 m`. */

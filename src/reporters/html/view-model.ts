@@ -3,10 +3,12 @@ import type { Result } from '../../result/result.ts';
 import { formatDuration, formatOffset } from '../../format/duration.ts';
 import { formatInterval, formatPercent } from '../../format/percent.ts';
 import { REPORT_PERCENT, formatCount, formatFailures } from '../format.ts';
-import { downsampleBuckets, instanceGroup, MAX_CHART_POINTS } from './chart-data.ts';
+import { instanceGroup } from './chart-data.ts';
 import { type CheckField, ratioLimits, checkFields, expectedHeadline, failureHeadline, formatCheckRecord, type HeadlinePart, observedHeadline, splitHeadline } from '../check-summary.ts';
-import { type ChartModel, latencyChart, servedByChart, timelineChart } from './charts.ts';
+import { type ChartFigure, reportCharts } from './charts.ts';
+import { type HarnessView, harnessView } from './harness-view.ts';
 import { queryChecks, type QueryCheckView } from './query-checks.ts';
+import { utcOf } from './wall-clock.ts';
 import { buildFailureView, type FailureView } from './failure-view.ts';
 import { servedByShareLines } from './served-by-shares.ts';
 import { trendView, type TrendView } from './trend-view.ts';
@@ -56,7 +58,8 @@ export interface ReportView {
   };
   /** `9 pods Ready when the watch started: checkout ×2, …` (pod-ready events with data.initial). */
   readonly podsAtStart: string;
-  readonly charts: { readonly timeline: ChartModel; readonly latency: ChartModel; readonly servedBy?: ChartModel };
+  readonly charts: { readonly timeline: ChartFigure; readonly rate: ChartFigure; readonly latency: ChartFigure; readonly servedBy?: ChartFigure; readonly zooms: readonly ChartFigure[] };
+  readonly harness?: HarnessView;
   /** "Why requests failed"; absent when no request failed. */
   readonly failures?: FailureView;
   readonly phases: readonly Record<string, string | readonly string[]>[];
@@ -68,6 +71,8 @@ export interface ReportView {
   readonly eventCount: number;
   readonly eventsOmitted: number;
   readonly environment: readonly { readonly label: string; readonly value: string }[];
+  /** Load start (run clock 0) as UTC. */
+  readonly loadStartUtc: string;
   /** Previous runs of this experiment and this one (absent when the result carries no history). */
   readonly trend?: TrendView;
 }
@@ -75,6 +80,8 @@ export interface ReportView {
 /** A headline split so that the value never wraps: `payments-primary` + `100.0 %`. */
 interface EventRow {
   readonly at: string;
+  /** UTC wall-clock time, to match against logs and dashboards. */
+  readonly utc: string;
   readonly kind: string;
   readonly phase: string;
   readonly message: string;
@@ -100,12 +107,11 @@ export function checkSummary(result: Result): string {
   return `${strict.length} strict check${strict.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''} decide the verdict; ${advisory} advisory check${advisory === 1 ? '' : 's'} reported only.`;
 }
 
-function eventRow(event: Result['events'][number]): EventRow {
-  return { at: formatOffset(event.atMs), kind: event.kind, phase: event.phase ?? '', message: event.message };
+function eventRow(result: Result, event: Result['events'][number]): EventRow {
+  return { at: formatOffset(event.atMs), utc: utcOf(result, event.atMs), kind: event.kind, phase: event.phase ?? '', message: event.message };
 }
 
 export function buildReportView(result: Result): ReportView {
-  const series = downsampleBuckets(result.timeline.buckets, result.timeline.bucketMs, MAX_CHART_POINTS);
   const total = result.load.total;
   const successes = result.phases.reduce((sum, p) => sum + p.successes, 0);
   const phaseTotal = result.phases.reduce((sum, p) => sum + p.total, 0);
@@ -127,7 +133,7 @@ export function buildReportView(result: Result): ReportView {
   environment.push({ label: 'Load driver', value: `${result.load.driver}${result.load.driverVersion ? ` ${result.load.driverVersion}` : ''}` });
   environment.push({ label: 'Run', value: `${result.startedAt} → ${result.endedAt}` });
 
-  const events = result.events.slice(0, MAX_EVENT_ROWS).map(eventRow);
+  const events = result.events.slice(0, MAX_EVENT_ROWS).map((event) => eventRow(result, event));
   const initialReady = result.events.filter((e) => e.kind === 'pod-ready' && e.data?.initial === true);
   const initialPods = initialReady.map((e) => (typeof e.data?.pod === 'string' ? e.data.pod : e.message));
   const podEventsAll = result.events.filter((e) => e.kind.startsWith('pod-') && e.data?.initial !== true);
@@ -138,7 +144,7 @@ export function buildReportView(result: Result): ReportView {
     verdict: result.verdict,
     verdictReason: result.verdictReason,
     queryChecks: queryChecks(result),
-    ...((failures) => (failures ? { failures } : {}))(buildFailureView(result, series)),
+    ...((failures) => (failures ? { failures } : {}))(buildFailureView(result)),
     ...(result.history?.length ? { trend: trendView(result) } : {}),
     ...(result.error ? { error: result.error } : {}),
     interrupted: result.interrupted,
@@ -176,14 +182,11 @@ export function buildReportView(result: Result): ReportView {
       n: check.n === undefined ? '—' : formatCount(check.n),
       interval: formatInterval(check.interval, { ...REPORT_PERCENT, against: ratioLimits(check) }),
     })),
-    charts: {
-      timeline: timelineChart(result, series),
-      latency: latencyChart(result, series),
-      ...((): { servedBy?: ChartModel } => {
-        const chart = servedByChart(result, series);
-        return chart ? { servedBy: chart } : {};
-      })(),
-    },
+    charts: reportCharts(result),
+    ...((): { harness?: HarnessView } => {
+      const harness = harnessView(result);
+      return harness ? { harness } : {};
+    })(),
     phases: result.phases.map((phase) => ({
       name: phase.name,
       from: formatOffset(phase.startMs),
@@ -219,6 +222,8 @@ export function buildReportView(result: Result): ReportView {
       target: fault.target,
       description: fault.description,
       applied: fault.appliedMs !== undefined ? formatOffset(fault.appliedMs) : fault.applyError ? 'failed' : 'not applied',
+      appliedUtc: fault.appliedMs !== undefined ? utcOf(result, fault.appliedMs) : '',
+      revertedUtc: fault.revertedMs !== undefined && fault.kind !== 'pod-kill' ? utcOf(result, fault.revertedMs) : '',
       // A pod kill has nothing to revert: its revertedMs is only the end of its phase.
       reverted: fault.kind === 'pod-kill' ? 'n/a' : fault.revertedMs !== undefined ? formatOffset(fault.revertedMs) : fault.revertError ? 'FAILED' : '—',
       applyError: fault.applyError,
@@ -234,11 +239,12 @@ export function buildReportView(result: Result): ReportView {
         readyAfter: pod.replacementReadyMs !== undefined ? formatDuration(pod.replacementReadyMs - pod.deletedMs) : '',
       })),
     })),
-    podEvents: podEventsAll.slice(0, MAX_EVENT_ROWS).map(eventRow),
+    podEvents: podEventsAll.slice(0, MAX_EVENT_ROWS).map((event) => eventRow(result, event)),
     podEventsOmitted: Math.max(0, podEventsAll.length - MAX_EVENT_ROWS),
     events,
     eventCount: result.events.length,
     eventsOmitted: Math.max(0, result.events.length - events.length),
     environment,
+    loadStartUtc: `${result.startedAt.replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC`,
   };
 }

@@ -4,6 +4,7 @@
  * phases table and where the HTML report is. User text is escaped so that it can neither break
  * a table nor inject markdown or HTML; the only HTML is the `<br>` and `<sub>` added here.
  */
+import { basename, isAbsolute } from 'node:path';
 import type { Result } from '../../result/result.ts';
 import { type CheckHeadline, summarizeCheck } from '../check-summary.ts';
 import { formatDuration } from '../../format/duration.ts';
@@ -15,8 +16,10 @@ import { failedRatioCodesLine } from '../failure-summary.ts';
 export interface MarkdownOptions {
   /** Name of the CI artifact holding report.html, when the workflow uploads one. */
   readonly htmlArtifactName?: string;
-  /** Where report.html was written (shown when no artifact name is known). */
+  /** report.html relative to summary.md (never a runner-local absolute path: the summary travels to CI pages). */
   readonly htmlPath?: string;
+  /** Running under GitHub Actions: the report is read from the workflow artifact, not from the runner's disk. */
+  readonly githubActions?: boolean;
 }
 
 /** Escapes markdown and HTML metacharacters; newlines become spaces (table cells are one line). */
@@ -88,7 +91,17 @@ export function renderMarkdown(result: Result, options: MarkdownOptions = {}): s
   }
   lines.push('');
 
-  if (options.htmlArtifactName) lines.push(`Full report: \`report.html\` in the workflow artifact **${e(options.htmlArtifactName)}**.`, '');
-  else if (options.htmlPath) lines.push(`Full report: \`${options.htmlPath.replace(/`/g, "'")}\``, '');
+  lines.push(...reportLink(options));
   return lines.join('\n');
+}
+
+/** Where report.html is: a relative link (summary.md sits next to it), and under CI the artifact that carries it. */
+function reportLink(options: MarkdownOptions): string[] {
+  if (options.htmlArtifactName) return [`Full report: \`report.html\` in the workflow artifact **${escapeMarkdown(options.htmlArtifactName)}**.`, ''];
+  if (!options.htmlPath) return [];
+  // A runner-local absolute path means nothing to whoever reads the summary elsewhere.
+  const path = isAbsolute(options.htmlPath) ? basename(options.htmlPath) : options.htmlPath;
+  const link = `[${escapeMarkdown(path)}](${encodeURI(path.replace(/\\/g, '/')).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})`;
+  if (options.githubActions) return [`Full report: ${link} in the run's output directory (upload it with actions/upload-artifact to keep it with this run).`, ''];
+  return [`Full report: ${link} (next to this summary).`, ''];
 }
