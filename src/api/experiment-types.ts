@@ -11,6 +11,7 @@ import type { meshFailureRatioCheck, meshSuccessRatioCheck } from '../checks/mes
 import type { podsReadyCheck } from '../checks/pods-ready.ts';
 import type { prometheusCheck } from '../checks/prometheus.ts';
 import type { successRatioCheck } from '../checks/success-ratio.ts';
+import type { timeToFailbackCheck } from '../checks/time-to-failback.ts';
 import type { timeToFailoverCheck } from '../checks/time-to-failover.ts';
 import type { timeToRecoverCheck } from '../checks/time-to-recover.ts';
 import type { trafficSplitCheck } from '../checks/traffic-split.ts';
@@ -38,6 +39,7 @@ export interface CheckSpecs {
   readonly failureRatio: SpecOf<typeof failureRatioCheck>;
   readonly timeToFailover: SpecOf<typeof timeToFailoverCheck>;
   readonly timeToRecover: SpecOf<typeof timeToRecoverCheck>;
+  readonly timeToFailback: SpecOf<typeof timeToFailbackCheck>;
   readonly latency: SpecOf<typeof latencyCheck>;
   readonly podsReady: SpecOf<typeof podsReadyCheck>;
   readonly trafficSplit: SpecOf<typeof trafficSplitCheck>;
@@ -52,6 +54,7 @@ export const CHECK_KEYS = [
   'failureRatio',
   'timeToFailover',
   'timeToRecover',
+  'timeToFailback',
   'latency',
   'podsReady',
   'trafficSplit',

@@ -46,6 +46,8 @@ const EXPECTED: Record<string, { namespace: string; rules: Rule[] }> = {
   'mesh-abort-at-edge.yaml': { namespace: 'shop-mesh', rules: [podEvents, core('services', ['get'], ['checkout']), virtualService('checkout')] },
   'mesh-abort-retried-at-edge.yaml': { namespace: 'shop-mesh', rules: [podEvents, core('services', ['get'], ['checkout']), virtualService('payments')] },
   'mesh-canary-split.yaml': { namespace: 'shop-mesh', rules: [podEventsAndKills, core('services', ['get'], ['checkout'])] },
+  // a Toxiproxy fault needs no Kubernetes permission: the proxy's upstream is a Service reference
+  'mesh-outlier-ejection.yaml': { namespace: 'shop-mesh', rules: [podEvents, core('services', ['get'], ['checkout', 'fraud'])] },
   'payments-latency.yaml': { namespace: 'shop', rules: [podEvents, shopServices] },
   'payments-pod-kill.yaml': { namespace: 'shop', rules: [podEventsAndKills, shopServices] },
   'payments-primary-down.yaml': { namespace: 'shop', rules: [podEvents, shopServices] },
