@@ -13,8 +13,9 @@ import { InfraError, UsageError } from '../errors.ts';
 import { formatSpecDuration } from '../format/duration.ts';
 import { Duration, Namespace, NonEmpty } from '../experiment/schema-parts.ts';
 import type { FaultInjector, FaultKind, Revert } from './fault-kind.ts';
-import { loadKubeAccess, type KubeAccess } from './kube.ts';
-import { ConcurrentEditError, ISTIO_GROUP, VirtualServices, type HttpRule, type JsonPatch, type VirtualService } from './virtual-services.ts';
+import type { KubeAccess } from './kube.ts';
+import { ConcurrentEditError, ISTIO_GROUP } from './virtual-service-names.ts';
+import type { HttpRule, JsonPatch, VirtualService, VirtualServices } from './virtual-services.ts';
 
 const Percent = Type.Number({ minimum: 0, maximum: 100, description: 'Share of requests, 0–100 (Istio percentage.value).' });
 
@@ -130,12 +131,19 @@ async function revertHttpFault(vss: VirtualServices, record: HttpFaultRecord): P
   return 'reverted';
 }
 
+/** The Kubernetes client library is loaded when a fault is opened or reverted, not when the kind is registered. */
+async function virtualServices(access: KubeAccess): Promise<VirtualServices> {
+  const { VirtualServices } = await import('./virtual-services.ts');
+  return new VirtualServices(access);
+}
+
 function injector(access: KubeAccess): FaultInjector<HttpFault, HttpFaultRecord> {
-  const vss = new VirtualServices(access);
+  const loading = virtualServices(access);
   /** Each VirtualService as read at plan time, by fault id: apply guards its patch with it. */
   const snapshots = new Map<string, VirtualService | undefined>();
   return {
     async preflight(fault) {
+      const vss = await loading;
       if ('host' in fault.target) {
         const { host } = fault.target;
         const owner = (await vss.list(fault.namespace)).find((vs) => (vs.spec.hosts ?? []).some((written) => bindsHost(written, fault.namespace, host, fault.namespace)));
@@ -156,6 +164,7 @@ function injector(access: KubeAccess): FaultInjector<HttpFault, HttpFaultRecord>
     },
 
     async plan(fault): Promise<Revert<HttpFaultRecord>> {
+      const vss = await loading;
       const base = { kind: 'http-fault' as const, server: access.server, context: access.context, ...(access.kubeconfigPaths[0] ? { kubeconfig: access.kubeconfigPaths[0] } : {}), namespace: fault.namespace, applied: fault.fault };
       let record: HttpFaultRecord;
       let snapshot: VirtualService | undefined;
@@ -174,6 +183,7 @@ function injector(access: KubeAccess): FaultInjector<HttpFault, HttpFaultRecord>
     },
 
     async apply(fault) {
+      const vss = await loading;
       if ('host' in fault.target) {
         await vss.create({
           kind: 'VirtualService',
@@ -263,7 +273,8 @@ export const httpFaultKind: FaultKind<HttpFaultSpec, HttpFault, HttpFaultRecord>
   async revertRecord(record, infrastructure) {
     // The local plane lived in the dead run's process tree and is gone with it.
     if (record.server === infrastructure.localPlaneUrl) return 'gone-with-run';
+    const { loadKubeAccess } = await import('./kube.ts');
     const access = loadKubeAccess({ ...(record.kubeconfig ? { kubeconfig: record.kubeconfig } : {}), context: record.context, yes: true });
-    return revertHttpFault(new VirtualServices(access), record);
+    return revertHttpFault(await virtualServices(access), record);
   },
 };

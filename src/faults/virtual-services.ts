@@ -8,7 +8,8 @@ import { InfraError } from '../errors.ts';
 import type { KubeAccess } from './kube.ts';
 import { describeKubeError } from './kube-errors.ts';
 
-export const ISTIO_GROUP = 'networking.istio.io';
+export { ConcurrentEditError, ISTIO_GROUP } from './virtual-service-names.ts';
+import { ConcurrentEditError, ISTIO_GROUP } from './virtual-service-names.ts';
 const PLURAL = 'virtualservices';
 /** Versions that serve the same VirtualService schema, newest first. */
 const VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
@@ -29,10 +30,6 @@ export interface VirtualService {
 export type JsonPatch = readonly ({ op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string })[];
 
 /** The API server refused a patch whose `test` failed: someone else changed the object. */
-export class ConcurrentEditError extends InfraError {
-  override readonly name: string = 'ConcurrentEditError';
-}
-
 export class VirtualServices {
   private readonly api: CustomObjectsApi;
   private version: Promise<string> | undefined;
