@@ -14,7 +14,7 @@ import { formatSpecDuration } from '../format/duration.ts';
 import { Duration, Namespace, NonEmpty } from '../experiment/schema-parts.ts';
 import type { FaultInjector, FaultKind, Revert } from './fault-kind.ts';
 import type { KubeAccess } from './kube.ts';
-import { ConcurrentEditError, ISTIO_GROUP } from './virtual-service-names.ts';
+import { ConcurrentEditError, ISTIO_GROUP, isConcurrentEdit } from './virtual-service-names.ts';
 import type { HttpRule, JsonPatch, VirtualService, VirtualServices } from './virtual-services.ts';
 
 const Percent = Type.Number({ minimum: 0, maximum: 100, description: 'Share of requests, 0–100 (Istio percentage.value).' });
@@ -121,7 +121,7 @@ async function revertHttpFault(vss: VirtualServices, record: HttpFaultRecord): P
   try {
     await vss.patch(record.namespace, record.name, patch);
   } catch (error) {
-    if (!(error instanceof ConcurrentEditError)) throw error;
+    if (!isConcurrentEdit(error)) throw error;
     throw new ConcurrentEditError(
       `VirtualService ${record.namespace}/${record.name} was edited during the run: its route fault is no longer the one Rebound applied, so it was not overwritten; restore by hand: ${pending
         .map((route) => `http[${route.index}].fault = ${JSON.stringify(route.original)}`)
