@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import { performance } from 'node:perf_hooks';
 import { serviceFqdn } from './hosts.ts';
 import type { MeshMetrics, RequestSample } from './mesh-metrics.ts';
+import type { SourceLookup } from './source-workload.ts';
 import type { MeshTarget } from './mesh-proxy.ts';
 import type { Random } from './random.ts';
 import { backoffMs, isRetriable, type RetryPolicy, type TryOutcome } from './retry-policy.ts';
@@ -84,8 +85,8 @@ export class Exchange {
     target: MeshTarget,
     private readonly metrics: MeshMetrics,
     private readonly random: Random,
-    /** The sending pod, once known (read when a sample is recorded). */
-    private readonly source: () => Workload | undefined = () => undefined,
+    /** Which pod sent the request: samples are recorded once it is known (bounded). */
+    private readonly source?: SourceLookup,
   ) {
     this.destinationService = { fqdn: serviceFqdn(target), name: target.name, namespace: target.namespace };
     res.once('close', () => {
@@ -276,11 +277,10 @@ export class Exchange {
   }
 
   private recordDestination(host: UpstreamHost, status: number, response: UpstreamResponse, attemptStart: number): void {
-    this.metrics.record({
+    this.record({
       reporter: 'destination',
       destinationService: this.destinationService,
       destination: host.workload,
-      ...this.sourceField(),
       responseCode: status,
       responseFlags: [],
       ...grpcStatusOf(response),
@@ -288,17 +288,18 @@ export class Exchange {
     });
   }
 
-  private sourceField(): { source?: Workload } {
-    const source = this.source();
-    return source ? { source } : {};
+  private record(sample: RequestSample): void {
+    const lookup = this.source;
+    const withSource = () => (lookup?.known ? { ...sample, source: lookup.known } : sample);
+    if (!lookup || lookup.settled) this.metrics.record(withSource());
+    else this.metrics.recordWhen(lookup.wait(), withSource);
   }
 
   private recordSource(): void {
-    this.metrics.record({
+    this.record({
       reporter: 'source',
       destinationService: this.destinationService,
       ...(this.servedBy ? { destination: this.servedBy } : {}),
-      ...this.sourceField(),
       responseCode: this.res.headersSent ? this.res.statusCode : 0,
       responseFlags: this.flags,
       durationMs: performance.now() - this.started,

@@ -93,6 +93,15 @@ export class MeshMetrics {
     this.registry.registerMetric(this.metric('istio_request_duration_milliseconds', 'Request duration in milliseconds (Istio standard metric).', 'histogram', () => this.histogramValues()));
   }
 
+  /** Samples waiting for their source: a scrape waits for them, so it counts every finished request. */
+  private readonly pending = new Set<Promise<void>>();
+
+  /** Records the sample once `ready` settles (it is bounded by whoever made it). */
+  recordWhen(ready: Promise<void>, sample: () => RequestSample): void {
+    const recorded = ready.then(() => this.record(sample())).finally(() => this.pending.delete(recorded));
+    this.pending.add(recorded);
+  }
+
   record(sample: RequestSample): void {
     const d = sample.destination;
     const flags = responseFlagsLabel(sample.responseFlags);
@@ -111,7 +120,8 @@ export class MeshMetrics {
   }
 
   /** Prometheus text exposition. */
-  exposition(): Promise<string> {
+  async exposition(): Promise<string> {
+    await Promise.all(this.pending);
     return this.registry.metrics();
   }
 

@@ -8,8 +8,7 @@ import type { MeshMetrics } from './mesh-metrics.ts';
 import type { MeshRegistry } from './mesh-registry.ts';
 import { randomInt, type Random } from './random.ts';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.ts';
-import type { SourceWorkloads } from './source-workload.ts';
-import type { Workload } from './upstream-cluster.ts';
+import { SourceLookup, type SourceWorkloads } from './source-workload.ts';
 
 /** The Service port a connection arrived on. */
 export interface MeshTarget extends ServiceName {
@@ -49,7 +48,7 @@ export class MeshProxy {
   accept(target: MeshTarget, socket: Socket): void {
     this.targets.set(socket, target);
     if (this.sourceWorkloads) {
-      // Looked up once per connection, while its first request arrives.
+      // Looked up once per connection; requests never wait for it, their metrics do.
       this.sources.set(socket, new SourceLookup(this.sourceWorkloads.of(socket)));
     }
     this.sockets.add(socket);
@@ -66,10 +65,7 @@ export class MeshProxy {
     const target = this.targets.get(req.socket as Socket);
     if (!target) return void res.writeHead(500).end();
     const source = this.sources.get(req.socket as Socket);
-    // Created first, so that a client gone while the source is looked up is still counted.
-    const exchange = new Exchange(req, res, target, this.metrics, this.random, () => source?.known);
-    await source?.settled();
-    if (exchange.clientGone) return;
+    const exchange = new Exchange(req, res, target, this.metrics, this.random, source);
     const fqdn = serviceFqdn(target);
     const vs = this.registry.virtualServiceFor(fqdn);
     const route = vs ? selectRoute(vs.routes, { path: req.url ?? '/', method: req.method ?? 'GET', headers: req.headers }) : undefined;
@@ -102,35 +98,5 @@ export class MeshProxy {
       roll -= destination.weight;
     }
     return undefined;
-  }
-}
-
-/** A source lookup slower than this leaves a request's source unknown rather than delay it. */
-const SOURCE_LOOKUP_LIMIT_MS = 250;
-
-/** One connection's source: waited for (bounded) until known, then read at once. */
-class SourceLookup {
-  private done = false;
-  private value: Workload | undefined;
-  private readonly lookup: Promise<void>;
-
-  constructor(lookup: Promise<Workload | undefined>) {
-    this.lookup = lookup.then(
-      (workload) => void ((this.done = true), (this.value = workload)),
-      () => void (this.done = true),
-    );
-  }
-
-  /** The workload, once the lookup found one. */
-  get known(): Workload | undefined {
-    return this.value;
-  }
-
-  /** Resolves when the lookup is done, or after SOURCE_LOOKUP_LIMIT_MS. */
-  settled(): Promise<void> | undefined {
-    if (this.done) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SOURCE_LOOKUP_LIMIT_MS)));
-    return Promise.race([this.lookup, limit]).finally(() => clearTimeout(timer));
   }
 }

@@ -22,7 +22,7 @@ interface OwnerIndex {
 
 export class SourceWorkloads {
   private index: OwnerIndex = { startedAt: -Infinity, owners: new Map() };
-  private reading: Promise<OwnerIndex> | undefined;
+  private reading: Promise<void> | undefined;
 
   constructor(
     private readonly store: ObjectStore,
@@ -35,20 +35,31 @@ export class SourceWorkloads {
     const acceptedAt = performance.now();
     const inode = await clientSocketInode(socket.remotePort, socket.localPort, (socket.remoteFamily ?? 'IPv4') === 'IPv6');
     if (inode === undefined) return undefined;
-    let index = this.index;
-    // An index read before this connection existed cannot know it; one read after can.
-    if (!index.owners.has(inode) && index.startedAt < acceptedAt) index = await this.readIndex();
-    const pod = index.owners.get(inode);
+    const known = this.index.owners.get(inode);
+    if (known) return workloadOf(known);
+    const pod = (await this.indexReadAfter(acceptedAt)).owners.get(inode);
     return pod ? workloadOf(pod) : undefined;
   }
 
-  private readIndex(): Promise<OwnerIndex> {
-    this.reading ??= readOwners(this.store)
-      .then((index) => (this.index = index))
-      .finally(() => (this.reading = undefined));
-    return this.reading;
+  /**
+   * An index read after `time` (one read before cannot know a newer connection). Reads are
+   * shared and at least MIN_READ_INTERVAL_MS apart, so clients that open a connection per
+   * request cost a bounded number of reads per second, not one each.
+   */
+  private async indexReadAfter(time: number): Promise<OwnerIndex> {
+    while (this.index.startedAt < time) {
+      this.reading ??= (async () => {
+        const wait = this.index.startedAt + MIN_READ_INTERVAL_MS - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.index = await readOwners(this.store);
+      })().finally(() => (this.reading = undefined));
+      await this.reading;
+    }
+    return this.index;
   }
 }
+
+const MIN_READ_INTERVAL_MS = 50;
 
 async function readOwners(store: ObjectStore): Promise<OwnerIndex> {
   const startedAt = performance.now();
@@ -89,4 +100,38 @@ export async function clientSocketInode(clientPort: number, serverPort: number, 
 
 function hexPort(port: number): string {
   return port.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** A sample waits at most this long for its connection's source before it is counted `unknown`. */
+const SOURCE_LOOKUP_LIMIT_MS = 1000;
+
+/** One connection's source lookup: requests go on at once; their metrics are recorded once it settled. */
+export class SourceLookup {
+  private done = false;
+  private value: Workload | undefined;
+  private readonly lookup: Promise<void>;
+
+  constructor(lookup: Promise<Workload | undefined>) {
+    this.lookup = lookup.then(
+      (workload) => void ((this.done = true), (this.value = workload)),
+      () => void (this.done = true),
+    );
+  }
+
+  get settled(): boolean {
+    return this.done;
+  }
+
+  /** The workload, once the lookup found one. */
+  get known(): Workload | undefined {
+    return this.value;
+  }
+
+  /** Resolves when the lookup is done, or after SOURCE_LOOKUP_LIMIT_MS. */
+  wait(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SOURCE_LOOKUP_LIMIT_MS)));
+    return Promise.race([this.lookup, limit]).finally(() => clearTimeout(timer));
+  }
 }

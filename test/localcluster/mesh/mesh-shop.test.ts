@@ -33,8 +33,8 @@ describe('mesh: the mesh-flavoured fixture shop', function () {
     expect(await requestsTotal(cluster, { reporter: 'destination', destination_service_name: 'inventory', destination_version: 'v2' })).to.equal(inventory.v2);
     // The source is the pod that sent the request (found through the kernel's socket table);
     // this test's own client is outside the plane's pods, as a client without a sidecar.
-    // A connection's first request is held at most 250 ms for the lookup: on a starved machine a
-    // few may stay unknown, never another workload.
+    // A sample waits at most 1 s for its connection's lookup: on a starved machine a few may
+    // stay unknown, never another workload.
     const fromCheckout = await requestsTotal(cluster, { reporter: 'source', destination_service_name: 'payments', source_workload: 'checkout', source_app: 'checkout', source_version: 'v1', source_workload_namespace: 'shop-mesh', source_cluster: 'Kubernetes' });
     expect(fromCheckout).to.be.at.least(n * 0.9);
     expect(fromCheckout + (await requestsTotal(cluster, { reporter: 'source', destination_service_name: 'payments', source_workload: 'unknown' }))).to.equal(n);
