@@ -14,14 +14,16 @@ import type { KubeObject } from '../api/kube-object.ts';
 import type { ObjectStore } from '../api/object-store.ts';
 import { workloadOf, type Workload } from './upstream-cluster.ts';
 
-/** The pod processes' socket inodes, read again when a connection is newer than the last read. */
-interface OwnerIndex {
+/** What the kernel said at one moment: client ends of TCP connections, and the pods' sockets. */
+interface Snapshot {
   readonly startedAt: number;
+  /** `clientPort:serverPort` → the client end's socket inode. */
+  readonly clientEnds: ReadonlyMap<string, string>;
   readonly owners: ReadonlyMap<string, KubeObject>;
 }
 
 export class SourceWorkloads {
-  private index: OwnerIndex = { startedAt: -Infinity, owners: new Map() };
+  private snapshot: Snapshot = { startedAt: -Infinity, clientEnds: new Map(), owners: new Map() };
   private reading: Promise<void> | undefined;
 
   constructor(
@@ -32,37 +34,35 @@ export class SourceWorkloads {
   /** The workload of the local pod at the other end of an accepted socket, if it is one. */
   async of(socket: Socket): Promise<Workload | undefined> {
     if (this.platform !== 'linux' || socket.remotePort === undefined || socket.localPort === undefined) return undefined;
-    const acceptedAt = performance.now();
-    const inode = await clientSocketInode(socket.remotePort, socket.localPort, (socket.remoteFamily ?? 'IPv4') === 'IPv6');
-    if (inode === undefined) return undefined;
-    const known = this.index.owners.get(inode);
-    if (known) return workloadOf(known);
-    const pod = (await this.indexReadAfter(acceptedAt)).owners.get(inode);
+    const snapshot = await this.snapshotAfter(performance.now());
+    const inode = snapshot.clientEnds.get(`${socket.remotePort}:${socket.localPort}`);
+    const pod = inode === undefined ? undefined : snapshot.owners.get(inode);
     return pod ? workloadOf(pod) : undefined;
   }
 
   /**
-   * An index read after `time` (one read before cannot know a newer connection). Reads are
-   * shared and at least MIN_READ_INTERVAL_MS apart, so clients that open a connection per
-   * request cost a bounded number of reads per second, not one each.
+   * A snapshot begun after `time` (one begun before cannot know a newer connection). Snapshots
+   * are shared and at least MIN_READ_INTERVAL_MS apart, so clients that open a connection per
+   * request cost a bounded number of reads per second (the TCP table can be large), not one each.
    */
-  private async indexReadAfter(time: number): Promise<OwnerIndex> {
-    while (this.index.startedAt < time) {
+  private async snapshotAfter(time: number): Promise<Snapshot> {
+    while (this.snapshot.startedAt < time) {
       this.reading ??= (async () => {
-        const wait = this.index.startedAt + MIN_READ_INTERVAL_MS - performance.now();
+        const wait = this.snapshot.startedAt + MIN_READ_INTERVAL_MS - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        this.index = await readOwners(this.store);
+        const startedAt = performance.now();
+        const [clientEnds, owners] = await Promise.all([readClientEnds(), readOwners(this.store)]);
+        this.snapshot = { startedAt, clientEnds, owners };
       })().finally(() => (this.reading = undefined));
       await this.reading;
     }
-    return this.index;
+    return this.snapshot;
   }
 }
 
 const MIN_READ_INTERVAL_MS = 50;
 
-async function readOwners(store: ObjectStore): Promise<OwnerIndex> {
-  const startedAt = performance.now();
+async function readOwners(store: ObjectStore): Promise<Map<string, KubeObject>> {
   const owners = new Map<string, KubeObject>();
   const socketsOf = async (pid: number): Promise<string[]> => {
     const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]); // exited meanwhile: none
@@ -76,7 +76,7 @@ async function readOwners(store: ObjectStore): Promise<OwnerIndex> {
       }),
     ),
   );
-  return { startedAt, owners };
+  return owners;
 }
 
 /** The local plane's kubelet reports each running container as `rebound://PID`. */
@@ -85,22 +85,31 @@ function containerPids(pod: KubeObject): number[] {
   return statuses.map((s) => /^rebound:\/\/(\d+)$/.exec(s.containerID ?? '')?.[1]).filter((pid): pid is string => pid !== undefined).map(Number);
 }
 
-/** The inode of the client end of a loopback TCP connection: local port `clientPort`, remote port `serverPort`. */
-export async function clientSocketInode(clientPort: number, serverPort: number, ipv6: boolean): Promise<string | undefined> {
-  const table = await readFile(ipv6 ? '/proc/net/tcp6' : '/proc/net/tcp', 'utf8').catch(() => '');
-  const local = `:${hexPort(clientPort)}`;
-  const remote = `:${hexPort(serverPort)}`;
-  for (const line of table.split('\n')) {
-    const fields = line.trim().split(/\s+/);
-    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-    if (fields.length > 9 && fields[1]!.endsWith(local) && fields[2]!.endsWith(remote) && fields[9] !== '0') return fields[9];
-  }
-  return undefined;
+/** Both TCP tables, as `localPort:remotePort` → socket inode (a client end is keyed by its own port first). */
+async function readClientEnds(): Promise<Map<string, string>> {
+  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => '')));
+  const ends = new Map<string, string>();
+  for (const table of tables) parseTcpTable(table, ends);
+  return ends;
 }
 
-function hexPort(port: number): string {
-  return port.toString(16).toUpperCase().padStart(4, '0');
+/** Lines of /proc/net/tcp{,6}: `sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …`. */
+export function parseTcpTable(text: string, into = new Map<string, string>()): Map<string, string> {
+  for (const line of text.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length <= 9 || fields[9] === '0' || !fields[1]!.includes(':')) continue;
+    const local = parseInt(fields[1]!.slice(fields[1]!.lastIndexOf(':') + 1), 16);
+    const remote = parseInt(fields[2]!.slice(fields[2]!.lastIndexOf(':') + 1), 16);
+    if (Number.isFinite(local) && Number.isFinite(remote)) into.set(`${local}:${remote}`, fields[9]!);
+  }
+  return into;
 }
+
+/** The inode of the client end of a TCP connection: local port `clientPort`, remote port `serverPort`. */
+export async function clientSocketInode(clientPort: number, serverPort: number): Promise<string | undefined> {
+  return (await readClientEnds()).get(`${clientPort}:${serverPort}`);
+}
+
 
 /** A sample waits at most this long for its connection's source before it is counted `unknown`. */
 const SOURCE_LOOKUP_LIMIT_MS = 1000;

@@ -33,12 +33,12 @@ describe('mesh: the source of a loopback connection', function () {
   it("finds the client end's socket inode from the accepted socket's ports, and it is this process's", async () => {
     const pair = await loopbackPair();
     try {
-      const inode = await clientSocketInode(pair.accepted.remotePort!, pair.accepted.localPort!, false);
+      const inode = await clientSocketInode(pair.accepted.remotePort!, pair.accepted.localPort!);
       expect(inode).to.match(/^\d+$/);
       const ours = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
       expect(ours).to.include(`socket:[${inode}]`);
       // the server end is another socket: swapping the ports finds it, not the client's
-      expect(await clientSocketInode(pair.accepted.localPort!, pair.accepted.remotePort!, false)).to.not.equal(inode);
+      expect(await clientSocketInode(pair.accepted.localPort!, pair.accepted.remotePort!)).to.not.equal(inode);
     } finally {
       await pair.close();
     }
