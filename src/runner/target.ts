@@ -255,6 +255,15 @@ async function openToxiproxy(
   const listens: Record<string, string> = {};
   const references: ResolvedReference[] = [];
   const existing = new Map((await client.listProxies()).map((proxy) => [proxy.name, proxy]));
+  // Registered before the first create, so that a create failing later still removes the earlier ones.
+  if (target.mode === 'url') {
+    closers.push(async () => {
+      for (const name of created) {
+        await client.deleteProxy(name);
+        await options.onProxyRemoved?.({ toxiproxyUrl: url, name, listen: listens[name]!, upstream: upstreams[name]! });
+      }
+    });
+  }
   for (const spec of target.proxies) {
     const resolved = resolveUpstreamRef(spec.name, spec.upstream, services);
     const upstream = resolved.address;
@@ -280,18 +289,17 @@ async function openToxiproxy(
     // Journaled before it exists: a run SIGKILLed from here on leaves a proxy that cleanup removes.
     const planned: JournalProxy = { toxiproxyUrl: url, name: spec.name, listen: spec.listen, upstream };
     if (external) await options.onProxyCreating?.(planned);
-    const proxy = await client.createProxy({ name: spec.name, listen: spec.listen, upstream });
+    let proxy;
+    try {
+      proxy = await client.createProxy({ name: spec.name, listen: spec.listen, upstream });
+    } catch (error) {
+      // When the server shows nothing was created, there is nothing for a later cleanup to remove.
+      if (external && (await client.findProxy(spec.name).then((found) => found === undefined, () => false))) await options.onProxyRemoved?.(planned);
+      throw error;
+    }
     listens[spec.name] = proxy.listen;
     created.push(spec.name);
     if (external && proxy.listen !== spec.listen) await options.onProxyCreating?.({ ...planned, listen: proxy.listen });
-  }
-  if (target.mode === 'url' && created.length > 0) {
-    closers.push(async () => {
-      for (const name of created) {
-        await client.deleteProxy(name);
-        await options.onProxyRemoved?.({ toxiproxyUrl: url, name, listen: listens[name]!, upstream: upstreams[name]! });
-      }
-    });
   }
   const hostedByLocalPlane = target.mode === 'url' && isLoopbackUrl(url) && services.hostsLocalPort?.(Number(new URL(url).port)) === true;
   return { client, url, embedded: target.mode === 'embedded', version, created, hostedByLocalPlane, wouldCreate, upstreams, listens, references };

@@ -4,6 +4,7 @@
  * client surfaces the server's text, and `rebound run` names the address and the fix.
  */
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { ToxiproxyApiError, ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
@@ -62,6 +63,19 @@ describe('proxy listen address taken or not local', function () {
       const run = await runCli(['run', file, '--out', dir.join('out'), '--journal', dir.join('journal.json')], { timeoutMs: 45_000 });
       expect(run.code, run.stderr).to.equal(4);
       expect(run.stderr).to.contain(`listen tcp 127.0.0.1:${taken}: bind: address already in use; another process listens on 127.0.0.1:${taken}`).and.not.contain('server error');
+    } finally {
+      await dir.remove();
+    }
+  });
+  it('rebound run on an external Toxiproxy: exit 4, nothing created, and no journal left behind for a proxy that never existed', async () => {
+    const dir = await TempDir.create();
+    try {
+      const file = await dir.write('taken-url.yaml', experimentYaml({ name: 'taken-url', toxiproxy: `url: ${server.url}`, proxyPort: taken, primaryPort: 1, endpoint: 'http://127.0.0.1:1' }));
+      const run = await runCli(['run', file, '--out', dir.join('out'), '--journal', dir.join('journal.json')], { timeoutMs: 45_000 });
+      expect(run.code, run.stderr).to.equal(4);
+      expect(run.stderr).to.contain(`listen tcp 127.0.0.1:${taken}: bind: address already in use`);
+      expect(await new ToxiproxyClient(server.url).listProxies()).to.deep.equal([]);
+      expect(existsSync(dir.join('journal.json')), 'journal').to.equal(false);
     } finally {
       await dir.remove();
     }
