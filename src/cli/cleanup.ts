@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT } from '../result/exit-codes.ts';
 import { DEFAULT_JOURNAL } from '../runner/journal.ts';
+import { JournalLock } from '../runner/journal-lock.ts';
 import { sweepJournal } from '../runner/sweep.ts';
 
 export const CLEANUP_USAGE = `Usage: rebound cleanup [--journal PATH]
@@ -36,7 +37,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.passed;
   }
   const path = resolve(values.journal ?? DEFAULT_JOURNAL);
+  let lock: JournalLock | undefined;
   try {
+    // Like a run, cleanup holds the journal's lock: it never sweeps under a live run, and it
+    // removes the lock a killed run left beside the journal.
+    if (existsSync(path) || existsSync(`${path}.lock`)) lock = await JournalLock.acquire(path, 'rebound cleanup');
     const report = await sweepJournal(path);
     if (!report.found) {
       process.stdout.write(`Nothing to clean up: no journal at ${path}\n${values.journal === undefined ? whereJournalsAre(process.cwd()) : ''}`);
@@ -56,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`rebound cleanup: ${message}\n`);
     return EXIT.error;
+  } finally {
+    await lock?.release();
   }
 }
 

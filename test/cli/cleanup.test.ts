@@ -60,6 +60,7 @@ report: { formats: [json] }
       },
     });
     expect(run.signal).to.equal('SIGKILL');
+    expect(existsSync(`${journal}.lock`), 'the killed run left its journal lock').to.equal(true);
     const document = JSON.parse(await readFile(journal, 'utf8')) as Doc;
     const host = document.infrastructure.processes?.find((p) => p.role === 'cluster');
     expect(host?.pid, 'the plane ran in a journaled process of its own').to.equal(hostPid).and.to.be.greaterThan(0);
@@ -82,6 +83,7 @@ report: { formats: [json] }
     while ([host!.pid, ...groups].some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect([host!.pid, ...groups].filter(alive)).to.deep.equal([]);
     expect(existsSync(journal)).to.equal(false);
+    expect(existsSync(`${journal}.lock`), "the dead run's lock is taken over and released").to.equal(false);
     expect(existsSync(kubeconfig)).to.equal(false);
     expect(cleanup.stdout).to.match(/removed\s+local plane kubeconfig/);
   });
