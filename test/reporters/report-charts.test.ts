@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { renderHtml } from '../../src/reporters/html/render-html.ts';
 import { CANVASES, NARROW, WIDE, reportCharts, timelineChart, latencyChart } from '../../src/reporters/html/charts.ts';
+import { failuresChart } from '../../src/reporters/html/failure-chart.ts';
 import { harnessSpans } from '../../src/reporters/html/harness-view.ts';
 import type { Result } from '../../src/result/result.ts';
 import { formatOffset } from '../../src/format/duration.ts';
@@ -90,7 +91,21 @@ describe('reporters: report charts', () => {
     const chart = timelineChart(result, WIDE);
     expect(chart.harnessShades).to.have.length(2);
     expect(chart.harnessShades[0]!.title).to.include('send lag up to 350 ms');
+    expect(failuresChart(result, WIDE)!.harnessShades.map((shade) => shade.title)).to.deep.equal(chart.harnessShades.map((shade) => shade.title));
     expect(renderHtml(makeResult())).not.to.include('<section id="harness">');
+  });
+
+  it('the failures panel has hover values: per column, each kind with its count, summing to the failures there', () => {
+    const result = makeResult({ variant: 'failed' });
+    const chart = failuresChart(result, WIDE)!;
+    expect(chart.hovers.length).to.be.greaterThan(0);
+    let counted = 0;
+    for (const hover of chart.hovers) {
+      for (const [, n] of hover.title.matchAll(/(?:bad HTTP status|timeout|connection refused|connection reset|dropped \(in-flight cap\)|other \(success rule, transport\)) ([\d,]+)/g)) counted += Number(n!.replace(/,/g, ''));
+    }
+    const failures = result.timeline.buckets.reduce((sum, bucket) => sum + Object.values(bucket.failures).reduce((a, n) => a + n, 0), 0);
+    expect(counted).to.equal(failures);
+    expect(renderHtml(result)).to.match(/<title>[^<]*: timeout [\d,]+, connection refused [\d,]+<\/title>/);
   });
 
   it('draws success and failure latency apart over windows of ≥ 50 samples when the result has them', () => {

@@ -270,7 +270,7 @@ function hoverGroups(points: readonly ChartPoint[], max: number): ChartPoint[][]
   return groups;
 }
 
-function hoverColumns(result: Result, frame: Frame, points: readonly ChartPoint[], max: number, describe: (group: readonly ChartPoint[]) => string): HoverColumn[] {
+export function hoverColumns(result: Result, frame: Frame, points: readonly ChartPoint[], max: number, describe: (group: readonly ChartPoint[]) => string): HoverColumn[] {
   return hoverGroups(points, max).flatMap((group) => {
     const from = group[0]!.startMs;
     const to = Math.min(group[group.length - 1]!.endMs, frame.endMs);
@@ -280,7 +280,7 @@ function hoverColumns(result: Result, frame: Frame, points: readonly ChartPoint[
   });
 }
 
-function harnessShades(result: Result, frame: Frame): HarnessShade[] {
+export function harnessShades(result: Result, frame: Frame): HarnessShade[] {
   return harnessSpans(result).flatMap((span) => {
     const from = Math.max(frame.fromMs, span.fromMs);
     const to = Math.min(frame.endMs, span.toMs);

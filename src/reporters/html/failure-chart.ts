@@ -7,7 +7,7 @@ import { FAILURE_KINDS, type FailureKind } from '../../load/sample.ts';
 import { formatCount } from '../format.ts';
 import { loadStartEpoch } from './wall-clock.ts';
 import { type ChartSeries, downsampleBuckets } from './chart-data.ts';
-import { type Canvas, type ChartModel, frameFor, leftMargin, WIDE } from './charts.ts';
+import { type Canvas, type ChartModel, frameFor, harnessShades, hoverColumns, leftMargin, WIDE } from './charts.ts';
 import { bandPath, linearScale, niceCeiling, niceTicks } from './scales.ts';
 
 /** How each kind reads in the legend. */
@@ -64,6 +64,11 @@ export function failuresChart(result: Result, canvas: Canvas = WIDE): ChartModel
     return { name: FAILURE_KIND_LABEL[kind], d, cls: `fk fk-${kind}` };
   });
   const totals = kinds.map((kind) => perPoint.reduce((sum, p) => sum + (p[kind] ?? 0), 0));
+  const indexOf = new Map(series.points.map((point, i) => [point, i]));
+  const describe = (group: readonly (typeof series.points)[number][]): string => {
+    const counts = kinds.map((kind) => [kind, group.reduce((sum, point) => sum + (perPoint[indexOf.get(point)!]![kind] ?? 0), 0)] as const).filter(([, n]) => n > 0);
+    return counts.length === 0 ? 'no failures' : counts.map(([kind, n]) => `${FAILURE_KIND_LABEL[kind]} ${formatCount(n)}`).join(', ');
+  };
   return {
     id: 'chart-failures',
     canvas: canvas.name,
@@ -80,8 +85,8 @@ export function failuresChart(result: Result, canvas: Canvas = WIDE): ChartModel
     yTicks: yTicks.map((v) => ({ at: y(v), label: formatCount(v) })),
     yLabel: 'failures/s',
     thresholds: [],
-    harnessShades: [],
-    hovers: [],
+    harnessShades: harnessShades(result, frame),
+    hovers: hoverColumns(result, frame, series.points, canvas.maxHovers, describe),
     bands: frame.bands(top, plotHeight).map((band) => ({ ...band, label: '', cls: `${band.cls} band-outline` })),
     areas,
     series: [],
