@@ -6,7 +6,7 @@ import type { CheckKind } from './check-kind.ts';
 import { formatSpecDuration } from '../format/duration.ts';
 import { bucketsOf, snap } from './scope.ts';
 import type { WindowCounts } from './stable-window.ts';
-import { disturbanceEndMs } from './time-to-recover.ts';
+import { checkObservedAfter, disturbanceEndMs } from './time-to-recover.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
 
 const DEFAULT_WINDOW = '1s';
@@ -40,14 +40,7 @@ export const timeToFailbackCheck: CheckKind<Static<typeof TimeToFailbackSchema>,
     if (!env.servedBy) ctx.error(path, 'timeToFailback needs load.servedBy (the response header that names the serving instance)', 'key');
     const phase = env.findPhase([...path, 'after'], spec.after);
     const windowMs = ctx.bucketDuration([...path, 'window'], spec.window ?? DEFAULT_WINDOW, 'window');
-    if (phase) {
-      const totalMs = env.phases.reduce((sum, p) => sum + p.durationMs, 0);
-      const observedMs = totalMs - (phase.startMs + phase.durationMs);
-      if (observedMs <= 0) ctx.error([...path, 'after'], `"${phase.name}" is the last phase, so nothing is observed after it; add a recovery phase`);
-      else if (windowMs !== undefined && windowMs > observedMs) {
-        ctx.error([...path, spec.window === undefined ? 'after' : 'window'], `window ${formatSpecDuration(windowMs)} is longer than what follows "${phase.name}" (${formatSpecDuration(observedMs)})`);
-      }
-    }
+    if (phase) checkObservedAfter(env, path, phase, windowMs, [...path, spec.window === undefined ? 'after' : 'window']);
     const withinMs = ctx.ms(spec.within);
     const to = typeof spec.to === 'string' ? [spec.to] : [...spec.to];
     return phase && windowMs !== undefined && withinMs !== undefined ? { kind: 'timeToFailback', after: phase.name, to, windowMs, share: spec.share, withinMs } : undefined;

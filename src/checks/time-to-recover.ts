@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { CheckSpec } from '../experiment/resolved.ts';
+import type { CheckSpec, ResolvedPhase } from '../experiment/resolved.ts';
+import type { FieldPath } from '../experiment/yaml-source.ts';
 import { Duration, PhaseName, Ratio, strict } from '../experiment/schema-parts.ts';
 import type { CheckResult, FaultResult } from '../result/result.ts';
-import type { CheckKind } from './check-kind.ts';
+import type { CheckKind, CheckResolveEnv } from './check-kind.ts';
 import { formatSpecDuration } from '../format/duration.ts';
 import { snap } from './scope.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
@@ -19,6 +20,19 @@ const TimeToRecoverSchema = Type.Object(
 );
 type TimeToRecoverSpec = Extract<CheckSpec, { kind: 'timeToRecover' }>;
 
+/**
+ * A check timed from the end of `phase` needs something observed after it, and its sliding window
+ * must fit in what follows (`windowPath`: where the error points).
+ */
+export function checkObservedAfter(env: CheckResolveEnv, path: FieldPath, phase: ResolvedPhase, windowMs: number | undefined, windowPath: FieldPath): void {
+  const totalMs = env.phases.reduce((sum, p) => sum + p.durationMs, 0);
+  const observedMs = totalMs - (phase.startMs + phase.durationMs);
+  if (observedMs <= 0) env.ctx.error([...path, 'after'], `"${phase.name}" is the last phase, so nothing is observed after it; add a recovery phase`);
+  else if (windowMs !== undefined && windowMs > observedMs) {
+    env.ctx.error(windowPath, `window ${formatSpecDuration(windowMs)} is longer than what follows "${phase.name}" (${formatSpecDuration(observedMs)})`);
+  }
+}
+
 export const timeToRecoverCheck: CheckKind<Static<typeof TimeToRecoverSchema>, TimeToRecoverSpec> = {
   key: 'timeToRecover',
   schema: TimeToRecoverSchema,
@@ -26,14 +40,7 @@ export const timeToRecoverCheck: CheckKind<Static<typeof TimeToRecoverSchema>, T
     const { ctx } = env;
     const phase = env.findPhase([...path, 'after'], spec.after);
     const windowMs = ctx.bucketDuration([...path, 'window'], spec.window, 'window');
-    if (phase) {
-      const totalMs = env.phases.reduce((sum, p) => sum + p.durationMs, 0);
-      const observedMs = totalMs - (phase.startMs + phase.durationMs);
-      if (observedMs <= 0) ctx.error([...path, 'after'], `"${phase.name}" is the last phase, so nothing is observed after it; add a recovery phase`);
-      else if (windowMs !== undefined && windowMs > observedMs) {
-        ctx.error([...path, 'window'], `window ${formatSpecDuration(windowMs)} is longer than what follows "${phase.name}" (${formatSpecDuration(observedMs)})`);
-      }
-    }
+    if (phase) checkObservedAfter(env, path, phase, windowMs, [...path, 'window']);
     const maxMs = ctx.ms(spec.max);
     return phase && windowMs !== undefined && maxMs !== undefined ? { kind: 'timeToRecover', after: phase.name, windowMs, threshold: spec.threshold, maxMs } : undefined;
   },
