@@ -6,8 +6,8 @@ import { defineExperiment, runExperiment, RunInterruptedBeforeStart, ValidationE
 import { CHECK_KEYS, FAULT_KEYS } from '../../src/api/experiment-types.ts';
 import { BUILTIN_CHECK_KINDS, BUILTIN_FAULT_KINDS } from '../../src/plugins/registry.ts';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
-import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
-import { startSystem, TempDir, type ShopSystem } from '../cli/system.ts';
+import type { ToxiproxyServer } from '../../src/toxiproxy/index.ts';
+import { startSystemBehindToxiproxy, TempDir, type ShopSystem } from '../cli/system.ts';
 import { proxyDownExperiment } from './system-experiment.ts';
 
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -86,11 +86,7 @@ describe('api: runExperiment against a loopback system', function () {
 
   before(async () => {
     dir = await TempDir.create();
-    system = await startSystem();
-    toxiproxy = await startToxiproxy({ port: 0 });
-    client = new ToxiproxyClient(toxiproxy.url);
-    // The proxy belongs to the test's Toxiproxy, not to the run: it stays, so its state after the run shows the revert.
-    await client.createProxy({ name: 'primary', listen: `127.0.0.1:${system.proxyPort}`, upstream: `127.0.0.1:${system.primaryPort}` });
+    ({ system, toxiproxy, client } = await startSystemBehindToxiproxy());
   });
   after(async () => {
     await toxiproxy?.close();

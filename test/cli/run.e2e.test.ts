@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
+import type { ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import type { Result } from '../../src/result/result.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
-import { experimentYaml, freePort, runCli, startSystem, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
+import { experimentYaml, freePort, runCli, startSystem, startSystemBehindToxiproxy, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
 
 const EMBEDDED = 'embedded: true';
 
@@ -202,11 +202,7 @@ describe('rebound run interrupted, and rebound cleanup (external Toxiproxy)', fu
 
   before(async () => {
     dir = await TempDir.create();
-    system = await startSystem();
-    toxiproxy = await startToxiproxy({ port: 0 });
-    client = new ToxiproxyClient(toxiproxy.url);
-    // The proxy belongs to the "real" Toxiproxy, not to the run: it stays after the run.
-    await client.createProxy({ name: 'primary', listen: `127.0.0.1:${system.proxyPort}`, upstream: `127.0.0.1:${system.primaryPort}` });
+    ({ system, toxiproxy, client } = await startSystemBehindToxiproxy());
   });
   after(async () => {
     await toxiproxy?.close();

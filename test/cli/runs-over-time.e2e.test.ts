@@ -12,8 +12,8 @@ import type { CombinedRun } from '../../src/history/repeat-report.ts';
 import { readIndexTail } from '../../src/history/history-index.ts';
 import type { Result } from '../../src/result/result.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
-import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
-import { experimentYaml, runCli, startSystem, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
+import type { ToxiproxyServer } from '../../src/toxiproxy/index.ts';
+import { experimentYaml, runCli, startSystemBehindToxiproxy, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
 
 async function readResult(file: string): Promise<Result> {
   return validateResult(JSON.parse(await readFile(file, 'utf8')), file);
@@ -55,10 +55,7 @@ describe('runs compared over time (black box)', function () {
   before(async () => {
     dir = await TempDir.create();
     history = dir.join('history');
-    system = await startSystem();
-    toxiproxy = await startToxiproxy({ port: 0 });
-    client = new ToxiproxyClient(toxiproxy.url);
-    await client.createProxy({ name: 'primary', listen: `127.0.0.1:${system.proxyPort}`, upstream: `127.0.0.1:${system.primaryPort}` });
+    ({ system, toxiproxy, client } = await startSystemBehindToxiproxy());
   });
   after(async () => {
     await toxiproxy?.close();

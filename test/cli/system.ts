@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
+import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 // @ts-expect-error plain .mjs test app without types
 import { startBackend } from '../runner/apps/backend.mjs';
 // @ts-expect-error plain .mjs test app without types
@@ -108,6 +110,22 @@ ${o.checks ?? '  - { name: outage keeps working, successRatio: { phase: outage, 
 ${o.guardrails ? `guardrails: ${o.guardrails}` : ''}
 report: { formats: [json, junit] }
 `;
+}
+
+/**
+ * The shop behind an external Toxiproxy that holds the proxy `primary` (its listen is the shop's
+ * proxyPort). The proxy belongs to the test, not to a run: it stays, so its state after a run shows
+ * the revert.
+ */
+export async function startSystemBehindToxiproxy(): Promise<{ system: ShopSystem; toxiproxy: ToxiproxyServer; client: ToxiproxyClient }> {
+  const system = await startSystem();
+  const toxiproxy = await startToxiproxy({ port: 0 }).catch(async (error: unknown) => {
+    await system.close();
+    throw error;
+  });
+  const client = new ToxiproxyClient(toxiproxy.url);
+  await client.createProxy({ name: 'primary', listen: `127.0.0.1:${system.proxyPort}`, upstream: `127.0.0.1:${system.primaryPort}` });
+  return { system, toxiproxy, client };
 }
 
 export class TempDir {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import type { Result } from '../../src/result/result.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
-import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
-import { REPO, startSystem, TempDir, waitForOutput, type ShopSystem } from '../cli/system.ts';
+import type { ToxiproxyServer } from '../../src/toxiproxy/index.ts';
+import { REPO, startSystemBehindToxiproxy, TempDir, waitForOutput, type ShopSystem } from '../cli/system.ts';
 
 const MOCHA = join(REPO, 'node_modules/mocha/bin/mocha.js');
 const SUITE = join(REPO, 'test/mocha/fixtures/interrupted.suite.ts');
@@ -21,10 +21,7 @@ describe('mocha helper: Ctrl-C in the middle of an experiment', function () {
 
   before(async () => {
     dir = await TempDir.create();
-    system = await startSystem();
-    toxiproxy = await startToxiproxy({ port: 0 });
-    client = new ToxiproxyClient(toxiproxy.url);
-    await client.createProxy({ name: 'primary', listen: `127.0.0.1:${system.proxyPort}`, upstream: `127.0.0.1:${system.primaryPort}` });
+    ({ system, toxiproxy, client } = await startSystemBehindToxiproxy());
   });
   after(async () => {
     await toxiproxy?.close();
