@@ -10,6 +10,7 @@
 import { Toxiproxy, Toxic, type ICreateToxicBody } from 'toxiproxy-node-client';
 import { InfraError } from '../errors.ts';
 import { deadlineSignal } from '../util/deadline-signal.ts';
+import { ephemeralPortRange, isEphemeralPort } from '../util/loopback-port.ts';
 
 /** A Toxiproxy API answer other than 2xx, with the server's message. */
 export class ToxiproxyApiError extends InfraError {
@@ -254,9 +255,17 @@ function listenHint(serverText: string): string {
   const match = /^listen tcp (\S+): (.*)$/.exec(serverText);
   if (!match) return '';
   const [, address, reason] = match;
-  if (/address already in use/.test(reason!)) return `; another process listens on ${address}: stop it, or give the proxy a free port (target.toxiproxy.proxies[].listen)`;
+  if (/address already in use/.test(reason!)) return `; another process listens on ${address}: stop it, or give the proxy a free port (target.toxiproxy.proxies[].listen)${ephemeralNote(address!)}`;
   if (/cannot assign requested address|no such host/.test(reason!)) return `; ${address} is not an address of the Toxiproxy's machine: listen on 127.0.0.1 or another of its own addresses (target.toxiproxy.proxies[].listen)`;
   return '';
+}
+
+/** A port in the ephemeral range may be held by an outgoing connection, not by a listener. */
+function ephemeralNote(address: string): string {
+  const port = Number(/:(\d+)$/.exec(address)?.[1]);
+  if (!isEphemeralPort(port)) return '';
+  const { low, high } = ephemeralPortRange();
+  return `; ${port} is in this machine's ephemeral range ${low}–${high}, which outgoing connections also take: a port below ${low} is safer`;
 }
 
 function normalizeProxy(proxy: ProxyState): ProxyState {

@@ -32,11 +32,11 @@
  * - CrashLoopBackOff back-off starts at 1 s and doubles up to 30 s (real kubelet: 10 s/5 min).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { InfraError } from '../errors.ts';
+import { freeLoopbackPort } from '../util/loopback-port.ts';
 import { ApiCore } from './api/api-core.ts';
 import { EventRecorder } from './api/event-recorder.ts';
 import { ApiHttpServer } from './api/http-server.ts';
@@ -126,17 +126,6 @@ function defaultBaseDir(manifests: readonly string[]): string {
   }
 }
 
-export function allocateLoopbackPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
   const manifests = options.manifests === undefined ? [] : typeof options.manifests === 'string' ? [options.manifests] : [...options.manifests];
   const baseDir = resolve(options.baseDir ?? defaultBaseDir(manifests));
@@ -156,7 +145,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     baseDir,
     apiPort: () => apiPort,
     serviceEnv: (namespace) => proxy.serviceEnv(namespace),
-    allocatePort: allocateLoopbackPort,
+    allocatePort: () => freeLoopbackPort(),
     backoffBaseMs: options.crashBackoffMs ?? 1000,
     backoffMaxMs: options.crashBackoffMaxMs ?? 30_000,
   });

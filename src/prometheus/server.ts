@@ -10,7 +10,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { collectStderrTail, lastOutput, waitForChildExit } from '../util/child-exit.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfraError } from '../errors.ts';
@@ -18,6 +17,7 @@ import type { JournalProcess } from '../runner/journal.ts';
 import { killProcessGroup } from '../runner/process-groups.ts';
 import { processStartTime } from '../runner/process-identity.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { freeLoopbackPort } from '../util/loopback-port.ts';
 import { PrometheusClient } from './client.ts';
 import { fileSdJson, scrapeConfigYaml, type ScrapeTarget } from './config.ts';
 
@@ -82,7 +82,7 @@ export class EmbeddedPrometheus {
   }
 
   private static async spawnOnce(options: EmbeddedPrometheusOptions, dir: string): Promise<EmbeddedPrometheus> {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const podsFile = join(dir, 'pods.json');
     const configFile = join(dir, 'prometheus.yml');
     await writeFile(podsFile, '[]\n');
@@ -194,17 +194,6 @@ export class EmbeddedPrometheus {
   private waitForExit(timeoutMs: number): Promise<void> {
     return this.exited ? Promise.resolve() : waitForChildExit(this.child, timeoutMs);
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

@@ -2,12 +2,11 @@
  * A small system under test on loopback, plus helpers to write experiments and run the real
  * CLI (`node bin/rebound.mjs`) as a child process.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
+import { freeLoopbackPort as freePort } from '../../src/util/loopback-port.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 // @ts-expect-error plain .mjs test app without types
 import { startBackend } from '../runner/apps/backend.mjs';
@@ -22,13 +21,7 @@ interface Closable {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
+export { freePort };
 
 /** primary + secondary backends; a failover frontend and a fragile one, both calling the primary through `proxyPort`. */
 export interface ShopSystem {

@@ -12,16 +12,9 @@ import { InfraError } from '../../src/errors.ts';
 import { Journal } from '../../src/runner/journal.ts';
 import { sweepJournal } from '../../src/runner/sweep.ts';
 import { expectRejection } from '../runner/helpers.ts';
+import { freeLoopbackPort } from '../../src/util/loopback-port.ts';
 
 const context: FaultContext = { signal: new AbortController().signal, now: () => 0, emit: () => undefined };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('faults/toxiproxy (against the embedded Toxiproxy through toxiproxy-node-client)', () => {
   let toxiproxy: ToxiproxyServer;
@@ -34,7 +27,7 @@ describe('faults/toxiproxy (against the embedded Toxiproxy through toxiproxy-nod
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     toxiproxy = await startToxiproxy({ port: 0 });
     client = new ToxiproxyClient(toxiproxy.url);
-    listen = `127.0.0.1:${await freePort()}`;
+    listen = `127.0.0.1:${await freeLoopbackPort()}`;
     await client.createProxy({ name: 'svc', listen, upstream: `127.0.0.1:${(upstream.address() as AddressInfo).port}` });
   });
   after(async () => {
@@ -99,7 +92,7 @@ describe('faults/toxiproxy (against the embedded Toxiproxy through toxiproxy-nod
   });
 
   it('an unreachable Toxiproxy is an InfraError naming the URL and the cause', async () => {
-    const url = `http://127.0.0.1:${await freePort()}`;
+    const url = `http://127.0.0.1:${await freeLoopbackPort()}`;
     await expectRejection(new ToxiproxyClient(url).version(), InfraError, new RegExp(`Toxiproxy ${url} is not reachable .*ECONNREFUSED`));
   });
 

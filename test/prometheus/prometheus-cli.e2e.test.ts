@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/prometheus/server.ts';
+import { freeLoopbackPort as freePort } from '../../src/util/loopback-port.ts';
 import type { Result } from '../../src/result/result.ts';
 import { runCli } from '../helpers/cli.ts';
 import { requirePrometheus } from './fixture-metrics.ts';

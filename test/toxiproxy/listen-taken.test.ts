@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { ToxiproxyApiError, ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 import { experimentYaml, runCli, TempDir } from '../cli/system.ts';
+import { ephemeralPortRange, freeLoopbackPort, isEphemeralPort } from '../../src/util/loopback-port.ts';
 
 /** TEST-NET-1 (RFC 5737): never an address of this machine. */
 const NOT_LOCAL = '192.0.2.1';
@@ -53,6 +54,30 @@ describe('proxy listen address taken or not local', function () {
       expect((error as ToxiproxyApiError).status).to.equal(500);
       expect((error as Error).message).to.contain(`create proxy p: ${text}; ${fix}`).and.contain('target.toxiproxy.proxies[].listen').and.not.contain('server error');
       expect(await client.listProxies()).to.deep.equal([]);
+    }
+  });
+
+  it('a taken port in the ephemeral range is said to be one outgoing connections also take; one below it is not', async () => {
+    const client = new ToxiproxyClient(server.url);
+    const lowPort = await freeLoopbackPort();
+    const low = createServer();
+    await new Promise<void>((resolve) => low.listen(lowPort, '127.0.0.1', () => resolve()));
+    try {
+      const message = async (port: number) => {
+        try {
+          await client.createProxy({ name: 'p', listen: `127.0.0.1:${port}`, upstream: '127.0.0.1:1' });
+        } catch (error) {
+          return (error as Error).message;
+        }
+        throw new Error('created a proxy on a taken port');
+      };
+      expect(isEphemeralPort(taken)).to.equal(true);
+      const { low: first, high: last } = ephemeralPortRange();
+      expect(await message(taken)).to.contain(`; ${taken} is in this machine's ephemeral range ${first}–${last}, which outgoing connections also take: a port below ${first} is safer`);
+      expect(lowPort).to.be.below(first);
+      expect(await message(lowPort)).to.contain('another process listens on').and.not.contain('ephemeral');
+    } finally {
+      await new Promise<void>((resolve) => low.close(() => resolve()));
     }
   });
 
