@@ -113,6 +113,32 @@ describe('GitHub Action and workflows', function () {
     for (const file of experiments) expect((await readdir(join(REPO, 'experiments'))).map((f) => `experiments/${f}`)).to.include(file);
   });
 
+  it('the gate has one verdict for all its experiments: passed only when the matrix succeeded', async () => {
+    const gate = parse(await readFile(join(WORKFLOWS, 'rebound-gate.yml'), 'utf8'));
+    expect(gate.on.workflow_call.outputs.verdict.value).to.equal('${{ jobs.verdict.outputs.verdict }}');
+    const job = gate.jobs.verdict;
+    expect(job.needs).to.equal('experiment');
+    expect(job.if).to.equal('always()');
+    expect(job.outputs.verdict).to.equal('${{ steps.verdict.outputs.verdict }}');
+    const step = (job.steps as Step[]).find((s) => s.id === 'verdict')!;
+    expect(step.env).to.deep.equal({ RESULT: '${{ needs.experiment.result }}' });
+    const dir = await mkdtemp(join(tmpdir(), 'rebound-gate-'));
+    try {
+      for (const [result, verdict] of [['success', 'passed'], ['failure', 'failed'], ['cancelled', 'cancelled'], ['skipped', 'failed']] as const) {
+        const outputs = join(dir, `out-${result}`);
+        const summary = join(dir, `summary-${result}`);
+        await writeFile(outputs, '');
+        await new Promise<void>((done, fail) =>
+          execFile('bash', ['-e', '-c', step.run!], { env: { PATH: process.env.PATH!, RESULT: result, GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary }, timeout: 10_000 }, (error) => (error ? fail(error) : done())),
+        );
+        expect(await readFile(outputs, 'utf8'), result).to.equal(`verdict=${verdict}\n`);
+        expect(await readFile(summary, 'utf8')).to.include(`Rebound gate: ${verdict}`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   describe("the action's scripts, run as the runner runs them", () => {
     let dir = '';
     let server: Server;
