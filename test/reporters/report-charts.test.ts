@@ -41,6 +41,22 @@ describe('reporters: report charts', () => {
     expect(new Set(marks.map((m) => m.y)).size).to.equal(3);
   });
 
+  it('gives every chart its values as text in a closed <details> under it, for readers without a pointer: the narrow drawing\'s hover titles, escaped', () => {
+    const result = makeResult({ variant: 'failed' });
+    const html = renderHtml(result);
+    const figures = reportCharts(result);
+    for (const figure of [figures.timeline, figures.rate, figures.latency]) {
+      const narrow = figure.variants.find((variant) => variant.canvas === NARROW.name)!;
+      expect(figure.values).to.deep.equal(narrow.hovers.map((hover) => hover.title));
+      expect(figure.values.length).to.be.greaterThan(3);
+      const section = html.slice(html.indexOf(`<figure class="chart" id="${figure.id}">`));
+      const details = section.slice(section.indexOf('<details class="chart-values">'), section.indexOf('</figure>'));
+      expect(details, figure.id).to.contain(`<summary>${figure.title}: the values over time, as text</summary>`);
+      const items = [...details.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1]!.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&amp;/g, '&'));
+      expect(items).to.deep.equal(figure.values);
+    }
+  });
+
   it('gives hover titles with values: success, rate and worst bucket; latency with n', () => {
     const result = makeResult({ variant: 'failed' });
     const timeline = timelineChart(result, WIDE);

@@ -165,6 +165,11 @@ export interface ChartFigure {
   readonly summary: string;
   readonly legend: readonly LegendEntry[];
   readonly variants: readonly ChartModel[];
+  /**
+   * The hover titles as text, for keyboard and screen-reader users (a hover needs a pointer):
+   * the narrow drawing's, the fewest steps that still show every phase.
+   */
+  readonly values: readonly string[];
 }
 
 export function chartFigure(draw: (canvas: Canvas) => ChartModel): ChartFigure {
@@ -173,7 +178,8 @@ export function chartFigure(draw: (canvas: Canvas) => ChartModel): ChartFigure {
   // A narrow drawing may merge buckets the wide one keeps apart (and so draw a worst-bucket line): the legend names everything any drawing shows.
   const legend = new Map<string, LegendEntry>();
   for (const variant of variants) for (const entry of variant.legend) if (!legend.has(entry.label)) legend.set(entry.label, entry);
-  return { id: wide.id, title: wide.title, summary: wide.summary, legend: [...legend.values()], variants };
+  const narrow = variants.find((variant) => variant.canvas === NARROW.name) ?? wide;
+  return { id: wide.id, title: wide.title, summary: wide.summary, legend: [...legend.values()], variants, values: narrow.hovers.map((hover) => hover.title) };
 }
 
 const LABEL_ROW = 16;
