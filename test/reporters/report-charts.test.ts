@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { renderHtml } from '../../src/reporters/html/render-html.ts';
-import { CANVASES, NARROW, WIDE, reportCharts, timelineChart, latencyChart } from '../../src/reporters/html/charts.ts';
+import { CANVASES, NARROW, WIDE, faultWindows, reportCharts, timelineChart, latencyChart } from '../../src/reporters/html/charts.ts';
 import { failuresChart } from '../../src/reporters/html/failure-chart.ts';
 import { harnessSpans } from '../../src/reporters/html/harness-view.ts';
 import type { Result } from '../../src/result/result.ts';
@@ -92,6 +92,38 @@ describe('reporters: report charts', () => {
     // ±30 s around the first apply (merged with the pod kill's window, which overlaps it).
     expect(zooms[0]!.title.startsWith(`Around the fault at ${formatOffset(applied - 30_000)} – `)).to.equal(true);
     expect(zoom.markers.some((m) => m.x > zoom.plot.left && m.x < zoom.plot.right && m.title.includes(`applied`))).to.equal(true);
+  });
+
+  it('zooms the latency too: per span a latency view at full resolution, its markers and lines inside the window', () => {
+    const long = makeResult({ durationMs: 1_200_000, ratePerSecond: 50 });
+    const spans = faultWindows(long);
+    for (const source of [long, withLatencyWindows(long)]) {
+      const { zooms } = reportCharts(source);
+      expect(zooms.map((figure) => figure.id)).to.deep.equal(spans.slice(0, 6).flatMap((_, i) => [`chart-zoom-${i + 1}`, `chart-zoom-latency-${i + 1}`]));
+      const latency = zooms[1]!;
+      const around = `${formatOffset(spans[0]!.fromMs)} – ${formatOffset(spans[0]!.toMs)}`;
+      expect(latency.title).to.equal(`Latency around the fault at ${around}`);
+      for (const variant of latency.variants) {
+        expect(variant.markers.length).to.be.greaterThan(0);
+        for (const marker of variant.markers) expect(marker.x, marker.title).to.be.within(variant.plot.left, variant.plot.right);
+        for (const line of variant.series) {
+          const xs = [...line.d.matchAll(/[ML](-?[\d.]+)[ ,]/g)].map((match) => Number(match[1]));
+          expect(xs.length, line.name).to.be.greaterThan(0);
+          for (const x of xs) expect(x, line.name).to.be.within(variant.plot.left - 0.5, variant.plot.right + 0.5);
+        }
+      }
+      const full = latencyChart(source, WIDE);
+      const wide = latency.variants[0]!;
+      // the same percentiles, spread over the plot's width instead of 1/20 of it
+      if (source.timeline.latencyWindows) {
+        const inside = source.timeline.latencyWindows.windows.filter((w) => (w.fromMs + w.toMs) / 2 >= spans[0]!.fromMs && (w.fromMs + w.toMs) / 2 <= spans[0]!.toMs);
+        expect(wide.summary).to.contain(`apart over ${around}`);
+        expect(wide.hovers.length).to.equal(Math.min(inside.length, WIDE.maxHovers));
+      } else {
+        expect(wide.note).to.match(/^One point per 100 ms bucket\./);
+        expect(full.note).to.not.match(/^One point per 100 ms bucket\./);
+      }
+    }
   });
 
   it('shows the harness section and shades where the harness was over its bounds', () => {

@@ -550,7 +550,7 @@ function seriesFor(result: Result, canvas: Canvas, window?: { fromMs: number; to
 const SUCCESS_TICKS = [0, 0.5, 0.9, 0.95, 0.99, 1];
 
 /** Success ratio over time with phases, faults, SLO lines, failed windows, harness shading and pod lanes. */
-export function timelineChart(result: Result, canvas: Canvas = WIDE, window?: { fromMs: number; toMs: number; id: string; title: string }): ChartModel {
+export function timelineChart(result: Result, canvas: Canvas = WIDE, window?: ChartWindow): ChartModel {
   const series = seriesFor(result, canvas, window);
   const tickLabels = SUCCESS_TICKS.map((v) => formatThreshold(v, REPORT_PERCENT));
   const frame = frameFor(result, series, canvas, leftMargin(tickLabels), window);
@@ -714,10 +714,28 @@ function latencyAxis(low: number, high: number, top: number, bottom: number): { 
   return { y: linearScale([0, d1], [bottom, top]), ticks: niceTicks(0, d1, 4), useLog };
 }
 
-export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel {
+/** A chart's view of part of the run (a zoom around a fault), with its own id and title. */
+export interface ChartWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly id: string;
+  readonly title: string;
+}
+
+/** Fault and check markers as thin lines without labels; a zoom keeps those inside its window. */
+function plainMarkers(result: Result, frame: Frame, window: ChartWindow | undefined): MarkerLine[] {
+  const inside = window ? collectMarkers(result).filter((m) => m.atMs >= frame.fromMs && m.atMs <= frame.endMs) : collectMarkers(result);
+  return inside.map((m) => ({ x: frame.x(m.atMs), label: '', title: m.title, cls: m.cls }));
+}
+
+export function latencyChart(result: Result, canvas: Canvas = WIDE, window?: ChartWindow): ChartModel {
   const windowed = result.timeline.latencyWindows;
-  if (windowed && windowed.windows.length > 0) return windowedLatencyChart(result, canvas, windowed);
-  const series = seriesFor(result, canvas);
+  if (windowed && windowed.windows.length > 0) {
+    // a window is drawn at its middle: a zoom keeps those whose middle it shows
+    const shown = window ? { ...windowed, windows: windowed.windows.filter((w) => (w.fromMs + w.toMs) / 2 >= window.fromMs && (w.fromMs + w.toMs) / 2 <= window.toMs) } : windowed;
+    if (shown.windows.length > 0) return windowedLatencyChart(result, canvas, shown, window);
+  }
+  const series = seriesFor(result, canvas, window);
   const top = 16;
   const plotHeight = Math.round(canvas.plotHeight * 0.83);
   const bottom = top + plotHeight;
@@ -728,7 +746,7 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel 
   const high = withLatency.reduce((max, p) => Math.max(max, merged ? p.latency!.max : p.latency!.p99), 0);
   const { y, ticks, useLog } = latencyAxis(low, high, top, bottom);
   const tickLabels = ticks.map((v) => formatDuration(v));
-  const frame = frameFor(result, series, canvas, leftMargin(tickLabels));
+  const frame = frameFor(result, series, canvas, leftMargin(tickLabels), window);
   const axis = axisRows(bottom);
   const path = (pick: (l: NonNullable<ChartPoint['latency']>) => number) =>
     linePath(series.points.map((p) => [frame.x(centre(p)), p.latency ? y(pick(p.latency)) : null]));
@@ -739,10 +757,10 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel 
     return `p50 ${formatDuration(l.p50)} · p95 ${formatDuration(l.p95)} · p99 ${formatDuration(l.p99)} · max ${formatDuration(l.max)} (n = ${formatCount(n)}${n < 100 ? '; under 100 samples p99 is the maximum' : ''})`;
   });
   return {
-    id: 'chart-latency',
+    id: window?.id ?? 'chart-latency',
     canvas: canvas.name,
-    title: 'Latency per bucket',
-    summary: `p50, p95 and p99 latency from the scheduled time, ${useLog ? 'log' : 'linear'} scale; the sample count of each point is in its hover title.`,
+    title: window?.title ?? 'Latency per bucket',
+    summary: `p50, p95 and p99 latency from the scheduled time${window ? ` over ${formatOffset(window.fromMs)} – ${formatOffset(window.toMs)}` : ''}, ${useLog ? 'log' : 'linear'} scale; the sample count of each point is in its hover title.`,
     width: canvas.width,
     height: axis.height,
     plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
@@ -764,7 +782,7 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE): ChartModel 
       { name: 'p99', d: path((l) => l.p99), cls: 's-p99' },
       ...(merged ? [{ name: 'max', d: path((l) => l.max), cls: 's-max' }] : []),
     ],
-    markers: collectMarkers(result).map((m) => ({ x: frame.x(m.atMs), label: '', title: m.title, cls: m.cls })),
+    markers: plainMarkers(result, frame, window),
     highlights: [],
     podMarks: [],
     podLanes: [],
@@ -786,7 +804,7 @@ type LatencyWindows = NonNullable<Result['timeline']['latencyWindows']>;
 type WindowLatency = NonNullable<LatencyWindows['windows'][number]['success']>;
 
 /** Latency of successful and of failed requests apart, over windows that hold enough samples (result.timeline.latencyWindows). */
-function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyWindows): ChartModel {
+function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyWindows, window?: ChartWindow): ChartModel {
   const windows = windowed.windows;
   const top = 16;
   const plotHeight = Math.round(canvas.plotHeight * 0.83);
@@ -798,7 +816,7 @@ function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyW
   const tickLabels = ticks.map((v) => formatDuration(v));
   // The frame needs points only for its end: one per window, counts unused.
   const points: ChartPoint[] = windows.map((w) => ({ startMs: w.fromMs, endMs: w.toMs, total: (w.success?.n ?? 0) + (w.failure?.n ?? 0), successes: w.success?.n ?? 0, failures: w.failure?.n ?? 0, servedBy: {}, worstRatio: null, latency: null }));
-  const frame = frameFor(result, { points, pointMs: 0, bucketsPerPoint: 1 }, canvas, leftMargin(tickLabels));
+  const frame = frameFor(result, { points, pointMs: 0, bucketsPerPoint: 1 }, canvas, leftMargin(tickLabels), window);
   const axis = axisRows(bottom);
   const mid = (w: LatencyWindows['windows'][number]) => frame.x((w.fromMs + w.toMs) / 2);
   const path = (side: 'success' | 'failure', pick: (l: WindowLatency) => number) => linePath(windows.map((w) => [mid(w), w[side] ? y(pick(w[side])) : null]));
@@ -806,7 +824,7 @@ function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyW
   const hovers: HoverColumn[] = [];
   for (let i = 0; i < windows.length; i += per) {
     const group = windows.slice(i, i + per);
-    const from = group[0]!.fromMs;
+    const from = Math.max(group[0]!.fromMs, frame.fromMs);
     const to = Math.min(group[group.length - 1]!.toMs, frame.endMs);
     const x0 = frame.x(from);
     const describe = (side: 'success' | 'failure') => {
@@ -821,10 +839,10 @@ function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyW
   const hasFailures = windows.some((w) => w.failure !== null);
   const short = windows.filter((w) => w.success !== null && w.success.n < windowed.minSamples).length;
   return {
-    id: 'chart-latency',
+    id: window?.id ?? 'chart-latency',
     canvas: canvas.name,
-    title: 'Latency',
-    summary: `Latency of successful requests (p50, p95, p99) and of failed ones apart, ${useLog ? 'log' : 'linear'} scale, over windows of at least ${windowed.minSamples} successful samples; each window's n is in its hover title.`,
+    title: window?.title ?? 'Latency',
+    summary: `Latency of successful requests (p50, p95, p99) and of failed ones apart${window ? ` over ${formatOffset(window.fromMs)} – ${formatOffset(window.toMs)}` : ''}, ${useLog ? 'log' : 'linear'} scale, over windows of at least ${windowed.minSamples} successful samples; each window's n is in its hover title.`,
     width: canvas.width,
     height: axis.height,
     plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
@@ -846,7 +864,7 @@ function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyW
       { name: 'p95', d: path('success', (l) => l.p95), cls: 's-p95' },
       { name: 'p99', d: path('success', (l) => l.p99), cls: 's-p99' },
     ],
-    markers: collectMarkers(result).map((m) => ({ x: frame.x(m.atMs), label: '', title: m.title, cls: m.cls })),
+    markers: plainMarkers(result, frame, window),
     highlights: [],
     podMarks: [],
     podLanes: [],
@@ -979,9 +997,13 @@ export function faultWindows(result: Result, padMs = 30_000): { fromMs: number; 
 export function zoomFigures(result: Result, limit = 6): ChartFigure[] {
   const merged = downsampleBuckets(result.timeline.buckets, result.timeline.bucketMs, WIDE.maxPoints).bucketsPerPoint > 1;
   if (!merged) return [];
-  return faultWindows(result).slice(0, limit).map((span, i) =>
-    chartFigure((canvas) => timelineChart(result, canvas, { ...span, id: `chart-zoom-${i + 1}`, title: `Around the fault at ${formatOffset(span.fromMs)} – ${formatOffset(span.toMs)}` })),
-  );
+  return faultWindows(result).slice(0, limit).flatMap((span, i) => {
+    const around = `${formatOffset(span.fromMs)} – ${formatOffset(span.toMs)}`;
+    return [
+      chartFigure((canvas) => timelineChart(result, canvas, { ...span, id: `chart-zoom-${i + 1}`, title: `Around the fault at ${around}` })),
+      chartFigure((canvas) => latencyChart(result, canvas, { ...span, id: `chart-zoom-latency-${i + 1}`, title: `Latency around the fault at ${around}` })),
+    ];
+  });
 }
 
 /** Every chart of the report, each drawn for every canvas. */
