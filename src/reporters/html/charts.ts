@@ -736,18 +736,13 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE, window?: Cha
     if (shown.windows.length > 0) return windowedLatencyChart(result, canvas, shown, window);
   }
   const series = seriesFor(result, canvas, window);
-  const top = 16;
-  const plotHeight = Math.round(canvas.plotHeight * 0.83);
-  const bottom = top + plotHeight;
   const withLatency = series.points.filter((p) => p.latency !== null);
   const low = withLatency.reduce((min, p) => Math.min(min, p.latency!.p50), Infinity);
   // A merged point also draws its buckets' maximum: the envelope that a spike cannot hide under.
   const merged = series.bucketsPerPoint > 1;
   const high = withLatency.reduce((max, p) => Math.max(max, merged ? p.latency!.max : p.latency!.p99), 0);
-  const { y, ticks, useLog } = latencyAxis(low, high, top, bottom);
-  const tickLabels = ticks.map((v) => formatDuration(v));
-  const frame = frameFor(result, series, canvas, leftMargin(tickLabels), window);
-  const axis = axisRows(bottom);
+  const plot = latencyPlot(result, canvas, series, low, high, window);
+  const { frame, y, useLog } = plot;
   const path = (pick: (l: NonNullable<ChartPoint['latency']>) => number) =>
     linePath(series.points.map((p) => [frame.x(centre(p)), p.latency ? y(pick(p.latency)) : null]));
   const hovers = hoverColumns(result, frame, series.points, canvas.maxHovers, (group) => {
@@ -756,11 +751,66 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE, window?: Cha
     if (!l) return 'no latency (no request completed)';
     return `p50 ${formatDuration(l.p50)} · p95 ${formatDuration(l.p95)} · p99 ${formatDuration(l.p99)} · max ${formatDuration(l.max)} (n = ${formatCount(n)}${n < 100 ? '; under 100 samples p99 is the maximum' : ''})`;
   });
+  return latencyModel(result, canvas, plot, window, {
+    title: 'Latency per bucket',
+    summary: `p50, p95 and p99 latency from the scheduled time${window ? ` over ${formatOffset(window.fromMs)} – ${formatOffset(window.toMs)}` : ''}, ${useLog ? 'log' : 'linear'} scale; the sample count of each point is in its hover title.`,
+    hovers,
+    series: [
+      { name: 'p50', d: path((l) => l.p50), cls: 's-p50' },
+      { name: 'p95', d: path((l) => l.p95), cls: 's-p95' },
+      { name: 'p99', d: path((l) => l.p99), cls: 's-p99' },
+      ...(merged ? [{ name: 'max', d: path((l) => l.max), cls: 's-max' }] : []),
+    ],
+    legend: [
+      { label: 'p50', cls: 's-p50', swatch: 'line' },
+      { label: 'p95', cls: 's-p95', swatch: 'line' },
+      { label: 'p99', cls: 's-p99', swatch: 'line' },
+      ...(merged ? [{ label: 'max of merged buckets', cls: 's-max', swatch: 'line' as const }] : []),
+    ],
+    note:
+      series.bucketsPerPoint > 1
+        ? `${resolutionNote(series, result.timeline.bucketMs).replace(/ \(.*$/, '.')} A merged point shows the highest percentile of its buckets. Latency is measured from the scheduled send time; failed requests count too.`
+        : `${resolutionNote(series, result.timeline.bucketMs)} Latency is measured from the scheduled send time (no coordinated omission); failed requests count too. With fewer than 20 samples in a bucket its p95 and p99 are its maximum.`,
+  });
+}
+
+/** The latency charts' plot: its vertical extent, axis (log past 30×) and time frame. */
+interface LatencyPlot {
+  readonly top: number;
+  readonly bottom: number;
+  readonly plotHeight: number;
+  readonly y: Scale;
+  readonly ticks: readonly number[];
+  readonly tickLabels: readonly string[];
+  readonly useLog: boolean;
+  readonly frame: Frame;
+}
+
+function latencyPlot(result: Result, canvas: Canvas, series: ChartSeries, low: number, high: number, window: ChartWindow | undefined): LatencyPlot {
+  const top = 16;
+  const plotHeight = Math.round(canvas.plotHeight * 0.83);
+  const bottom = top + plotHeight;
+  const { y, ticks, useLog } = latencyAxis(low, high, top, bottom);
+  const tickLabels = ticks.map((v) => formatDuration(v));
+  const frame = frameFor(result, series, canvas, leftMargin(tickLabels), window);
+  return { top, bottom, plotHeight, y, ticks, tickLabels, useLog, frame };
+}
+
+/** A latency chart's model: what differs between the per-bucket and the windowed drawings is in `parts`. */
+function latencyModel(
+  result: Result,
+  canvas: Canvas,
+  plot: LatencyPlot,
+  window: ChartWindow | undefined,
+  parts: Pick<ChartModel, 'title' | 'summary' | 'hovers' | 'series' | 'legend' | 'note'>,
+): ChartModel {
+  const { top, bottom, plotHeight, y, ticks, tickLabels, useLog, frame } = plot;
+  const axis = axisRows(bottom);
   return {
     id: window?.id ?? 'chart-latency',
     canvas: canvas.name,
-    title: window?.title ?? 'Latency per bucket',
-    summary: `p50, p95 and p99 latency from the scheduled time${window ? ` over ${formatOffset(window.fromMs)} – ${formatOffset(window.toMs)}` : ''}, ${useLog ? 'log' : 'linear'} scale; the sample count of each point is in its hover title.`,
+    title: window?.title ?? parts.title,
+    summary: parts.summary,
     width: canvas.width,
     height: axis.height,
     plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
@@ -774,29 +824,16 @@ export function latencyChart(result: Result, canvas: Canvas = WIDE, window?: Cha
     bands: frame.bands(top, plotHeight),
     thresholds: [],
     harnessShades: harnessShades(result, frame),
-    hovers,
+    hovers: parts.hovers,
     areas: [],
-    series: [
-      { name: 'p50', d: path((l) => l.p50), cls: 's-p50' },
-      { name: 'p95', d: path((l) => l.p95), cls: 's-p95' },
-      { name: 'p99', d: path((l) => l.p99), cls: 's-p99' },
-      ...(merged ? [{ name: 'max', d: path((l) => l.max), cls: 's-max' }] : []),
-    ],
+    series: parts.series,
     markers: plainMarkers(result, frame, window),
     highlights: [],
     podMarks: [],
     podLanes: [],
     markerBottom: bottom,
-    legend: [
-      { label: 'p50', cls: 's-p50', swatch: 'line' },
-      { label: 'p95', cls: 's-p95', swatch: 'line' },
-      { label: 'p99', cls: 's-p99', swatch: 'line' },
-      ...(merged ? [{ label: 'max of merged buckets', cls: 's-max', swatch: 'line' as const }] : []),
-    ],
-    note:
-      series.bucketsPerPoint > 1
-        ? `${resolutionNote(series, result.timeline.bucketMs).replace(/ \(.*$/, '.')} A merged point shows the highest percentile of its buckets. Latency is measured from the scheduled send time; failed requests count too.`
-        : `${resolutionNote(series, result.timeline.bucketMs)} Latency is measured from the scheduled send time (no coordinated omission); failed requests count too. With fewer than 20 samples in a bucket its p95 and p99 are its maximum.`,
+    legend: parts.legend,
+    note: parts.note,
   };
 }
 
@@ -806,18 +843,13 @@ type WindowLatency = NonNullable<LatencyWindows['windows'][number]['success']>;
 /** Latency of successful and of failed requests apart, over windows that hold enough samples (result.timeline.latencyWindows). */
 function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyWindows, window?: ChartWindow): ChartModel {
   const windows = windowed.windows;
-  const top = 16;
-  const plotHeight = Math.round(canvas.plotHeight * 0.83);
-  const bottom = top + plotHeight;
   const values = windows.flatMap((w) => [w.success, w.failure]).filter((l): l is WindowLatency => l !== null);
   const low = values.reduce((min, l) => Math.min(min, l.p50), Infinity);
   const high = values.reduce((max, l) => Math.max(max, l.p99), 0);
-  const { y, ticks, useLog } = latencyAxis(low, high, top, bottom);
-  const tickLabels = ticks.map((v) => formatDuration(v));
   // The frame needs points only for its end: one per window, counts unused.
   const points: ChartPoint[] = windows.map((w) => ({ startMs: w.fromMs, endMs: w.toMs, total: (w.success?.n ?? 0) + (w.failure?.n ?? 0), successes: w.success?.n ?? 0, failures: w.failure?.n ?? 0, servedBy: {}, worstRatio: null, latency: null }));
-  const frame = frameFor(result, { points, pointMs: 0, bucketsPerPoint: 1 }, canvas, leftMargin(tickLabels), window);
-  const axis = axisRows(bottom);
+  const plot = latencyPlot(result, canvas, { points, pointMs: 0, bucketsPerPoint: 1 }, low, high, window);
+  const { frame, y, useLog } = plot;
   const mid = (w: LatencyWindows['windows'][number]) => frame.x((w.fromMs + w.toMs) / 2);
   const path = (side: 'success' | 'failure', pick: (l: WindowLatency) => number) => linePath(windows.map((w) => [mid(w), w[side] ? y(pick(w[side])) : null]));
   const per = Math.max(1, Math.ceil(windows.length / canvas.maxHovers));
@@ -838,37 +870,16 @@ function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyW
   }
   const hasFailures = windows.some((w) => w.failure !== null);
   const short = windows.filter((w) => w.success !== null && w.success.n < windowed.minSamples).length;
-  return {
-    id: window?.id ?? 'chart-latency',
-    canvas: canvas.name,
-    title: window?.title ?? 'Latency',
+  return latencyModel(result, canvas, plot, window, {
+    title: 'Latency',
     summary: `Latency of successful requests (p50, p95, p99) and of failed ones apart${window ? ` over ${formatOffset(window.fromMs)} – ${formatOffset(window.toMs)}` : ''}, ${useLog ? 'log' : 'linear'} scale, over windows of at least ${windowed.minSamples} successful samples; each window's n is in its hover title.`,
-    width: canvas.width,
-    height: axis.height,
-    plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
-    xTicks: frame.xTicks,
-    xLabel: xTitle(result),
-    xTickY: axis.xTickY,
-    xUtcY: axis.xUtcY,
-    xLabelY: axis.xLabelY,
-    yTicks: ticks.map((v, i) => ({ at: y(v), label: tickLabels[i]! })),
-    yLabel: `latency${useLog ? ' (log scale)' : ''}`,
-    bands: frame.bands(top, plotHeight),
-    thresholds: [],
-    harnessShades: harnessShades(result, frame),
     hovers,
-    areas: [],
     series: [
       ...(hasFailures ? [{ name: 'failed p50', d: path('failure', (l) => l.p50), cls: 's-failed-latency' }] : []),
       { name: 'p50', d: path('success', (l) => l.p50), cls: 's-p50' },
       { name: 'p95', d: path('success', (l) => l.p95), cls: 's-p95' },
       { name: 'p99', d: path('success', (l) => l.p99), cls: 's-p99' },
     ],
-    markers: plainMarkers(result, frame, window),
-    highlights: [],
-    podMarks: [],
-    podLanes: [],
-    markerBottom: bottom,
     legend: [
       { label: 'p50 (succeeded)', cls: 's-p50', swatch: 'line' },
       { label: 'p95 (succeeded)', cls: 's-p95', swatch: 'line' },
@@ -876,7 +887,7 @@ function windowedLatencyChart(result: Result, canvas: Canvas, windowed: LatencyW
       ...(hasFailures ? [{ label: 'p50 of failed requests', cls: 's-failed-latency', swatch: 'line' as const }] : []),
     ],
     note: `${windows.length} windows, each grown until it held ${windowed.minSamples} successful samples (at most 10 s)${short > 0 ? `; ${short} could not reach that (quiet or failing stretches)` : ''}. Latency is measured from the scheduled send time (no coordinated omission). Dropped requests have no latency.`,
-  };
+  });
 }
 
 /**
