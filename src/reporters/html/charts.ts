@@ -268,6 +268,25 @@ function axisRows(bottom: number): { xTickY: number; xUtcY: number; xLabelY: num
   return { xTickY: bottom + 21, xUtcY: bottom + 36, xLabelY: bottom + 55, height: bottom + 61 };
 }
 
+/**
+ * What every chart over run time has in common: its size, the plot box and the x axis (ticks,
+ * UTC line, title), whose rows start below `axisTop` (the plot's bottom, or the pod lanes').
+ */
+export function timeAxes(result: Result, canvas: Canvas, frame: Frame, box: { top: number; plotHeight: number; axisTop?: number }): Pick<ChartModel, 'width' | 'height' | 'plot' | 'xTicks' | 'xLabel' | 'xTickY' | 'xUtcY' | 'xLabelY'> {
+  const bottom = box.top + box.plotHeight;
+  const axis = axisRows(box.axisTop ?? bottom);
+  return {
+    width: canvas.width,
+    height: axis.height,
+    plot: { left: frame.left, top: box.top, right: frame.right, bottom, width: frame.right - frame.left, height: box.plotHeight },
+    xTicks: frame.xTicks,
+    xLabel: xTitle(result),
+    xTickY: axis.xTickY,
+    xUtcY: axis.xUtcY,
+    xLabelY: axis.xLabelY,
+  };
+}
+
 /** Groups of consecutive points, at most `max` of them, for hover columns. */
 function hoverGroups(points: readonly ChartPoint[], max: number): ChartPoint[][] {
   const per = Math.max(1, Math.ceil(points.length / Math.max(1, max)));
@@ -561,7 +580,6 @@ export function timelineChart(result: Result, canvas: Canvas = WIDE, window?: Ch
   const pods = podMarksFor(result, frame, bottom + 16);
   const laneCount = pods.length > 0 ? POD_LANES.length : 0;
   const lanesBottom = laneCount > 0 ? bottom + 16 + (laneCount - 1) * POD_LANE_GAP + 8 : bottom;
-  const axis = axisRows(lanesBottom);
   const ratio = linePath(series.points.map((p) => [frame.x(centre(p)), p.total > 0 ? y(p.successes / p.total) : null]));
   const merged = series.bucketsPerPoint > 1;
   const worst = merged ? linePath(series.points.map((p) => [frame.x(centre(p)), p.worstRatio === null ? null : y(p.worstRatio)])) : '';
@@ -612,14 +630,7 @@ export function timelineChart(result: Result, canvas: Canvas = WIDE, window?: Ch
     canvas: canvas.name,
     title: window?.title ?? 'Traffic over time',
     summary: `Success ratio over ${window ? `${formatOffset(window.fromMs)} – ${formatOffset(window.toMs)}` : formatTimeTick(frame.endMs)}, with phases, faults, SLO lines, pod events and the failover/recovery instants. The axis magnifies 90–100 %.`,
-    width: canvas.width,
-    height: axis.height,
-    plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
-    xTicks: frame.xTicks,
-    xLabel: xTitle(result),
-    xTickY: axis.xTickY,
-    xUtcY: axis.xUtcY,
-    xLabelY: axis.xLabelY,
+    ...timeAxes(result, canvas, frame, { top, plotHeight, axisTop: lanesBottom }),
     yTicks: SUCCESS_TICKS.map((v, i) => ({ at: y(v), label: tickLabels[i]! })),
     yLabel: canvas.name === 'narrow' ? 'success %, 90–100 magnified' : 'success (%), 90–100 magnified',
     yBreak: y(0.9),
@@ -662,21 +673,13 @@ export function rateChart(result: Result, canvas: Canvas = WIDE): ChartModel {
   const plotHeight = 90;
   const bottom = top + plotHeight;
   const y = linearScale([0, rateTop], [bottom, top]);
-  const axis = axisRows(bottom);
   const rate = linePath(series.points.map((p) => [frame.x(centre(p)), y(p.total / seconds)]));
   return {
     id: 'chart-rate',
     canvas: canvas.name,
     title: 'Request rate',
     summary: `Requests per second scheduled by the load driver (target ${result.load.targetRate}).`,
-    width: canvas.width,
-    height: axis.height,
-    plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
-    xTicks: frame.xTicks,
-    xLabel: xTitle(result),
-    xTickY: axis.xTickY,
-    xUtcY: axis.xUtcY,
-    xLabelY: axis.xLabelY,
+    ...timeAxes(result, canvas, frame, { top, plotHeight }),
     yTicks: ticks.map((v) => ({ at: y(v), label: formatCount(v) })),
     yLabel: 'req/s',
     bands: frame.bands(top, plotHeight),
@@ -805,20 +808,12 @@ function latencyModel(
   parts: Pick<ChartModel, 'title' | 'summary' | 'hovers' | 'series' | 'legend' | 'note'>,
 ): ChartModel {
   const { top, bottom, plotHeight, y, ticks, tickLabels, useLog, frame } = plot;
-  const axis = axisRows(bottom);
   return {
     id: window?.id ?? 'chart-latency',
     canvas: canvas.name,
     title: window?.title ?? parts.title,
     summary: parts.summary,
-    width: canvas.width,
-    height: axis.height,
-    plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
-    xTicks: frame.xTicks,
-    xLabel: xTitle(result),
-    xTickY: axis.xTickY,
-    xUtcY: axis.xUtcY,
-    xLabelY: axis.xLabelY,
+    ...timeAxes(result, canvas, frame, { top, plotHeight }),
     yTicks: ticks.map((v, i) => ({ at: y(v), label: tickLabels[i]! })),
     yLabel: `latency${useLog ? ' (log scale)' : ''}`,
     bands: frame.bands(top, plotHeight),
@@ -950,14 +945,7 @@ export function servedByChart(result: Result, canvas: Canvas = WIDE): ChartModel
     canvas: canvas.name,
     title: 'Served by',
     summary: 'Share of all requests per serving instance group, stacked; requests that failed without naming a server are their own slice.',
-    width: canvas.width,
-    height: axisRows(bottom).height,
-    plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
-    xTicks: frame.xTicks,
-    xLabel: xTitle(result),
-    xTickY: axisRows(bottom).xTickY,
-    xUtcY: axisRows(bottom).xUtcY,
-    xLabelY: axisRows(bottom).xLabelY,
+    ...timeAxes(result, canvas, frame, { top, plotHeight }),
     yTicks: shareTicks.map((v) => ({ at: y(v), label: formatThreshold(v, REPORT_PERCENT) })),
     yLabel: canvas.name === 'narrow' ? 'share (%)' : 'share of requests (%)',
     bands: frame.bands(top, plotHeight).map((band) => ({ ...band, cls: `${band.cls} band-outline`, label: '' })),

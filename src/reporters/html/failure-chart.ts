@@ -5,9 +5,8 @@
 import type { Result } from '../../result/result.ts';
 import { FAILURE_KINDS, type FailureKind } from '../../load/sample.ts';
 import { formatCount } from '../format.ts';
-import { loadStartEpoch } from './wall-clock.ts';
 import { type ChartSeries, downsampleBuckets } from './chart-data.ts';
-import { type Canvas, type ChartModel, frameFor, harnessShades, hoverColumns, leftMargin, WIDE } from './charts.ts';
+import { type Canvas, type ChartModel, frameFor, harnessShades, hoverColumns, leftMargin, timeAxes, WIDE } from './charts.ts';
 import { bandPath, linearScale, niceCeiling, niceTicks } from './scales.ts';
 
 /** How each kind reads in the legend. */
@@ -74,14 +73,7 @@ export function failuresChart(result: Result, canvas: Canvas = WIDE): ChartModel
     canvas: canvas.name,
     title: 'Failures over time, by kind',
     summary: 'Failed requests per second, stacked by why they failed (attributed to when they were scheduled).',
-    width: canvas.width,
-    height: bottom + 61,
-    plot: { left: frame.left, top, right: frame.right, bottom, width: frame.right - frame.left, height: plotHeight },
-    xTicks: frame.xTicks,
-    xLabel: loadStartUtcKnown(result) ? 'time since load start · UTC' : 'time since load start',
-    xTickY: bottom + 21,
-    xUtcY: bottom + 36,
-    xLabelY: bottom + 55,
+    ...timeAxes(result, canvas, frame, { top, plotHeight }),
     yTicks: yTicks.map((v) => ({ at: y(v), label: formatCount(v) })),
     yLabel: 'failures/s',
     thresholds: [],
@@ -97,8 +89,4 @@ export function failuresChart(result: Result, canvas: Canvas = WIDE): ChartModel
     markerBottom: bottom,
     legend: kinds.map((kind, k) => ({ label: `${FAILURE_KIND_LABEL[kind]} (${formatCount(totals[k]!)})`, cls: `fk fk-${kind}`, swatch: 'area' as const })),
   };
-}
-
-function loadStartUtcKnown(result: Result): boolean {
-  return loadStartEpoch(result) !== undefined;
 }
