@@ -3,7 +3,8 @@ import type { EventRecorder } from '../api/event-recorder.ts';
 import { clone, controllerOf, type KubeObject } from '../api/kube-object.ts';
 import { kubeTime, stableStringify, templateHash } from '../api/names.ts';
 import type { StoreChange } from '../api/object-store.ts';
-import { WorkQueue, splitKey } from './work-queue.ts';
+import { Controller } from './controller.ts';
+import { splitKey } from './work-queue.ts';
 
 const DEPLOY = 'deployments.apps';
 const RS = 'replicasets.apps';
@@ -24,34 +25,23 @@ function scaledValue(value: unknown, total: number, roundUp: boolean): number {
  * old ReplicaSets scale down as the new one becomes available; status and the Available /
  * Progressing conditions are what `kubectl rollout status` reads.
  */
-export class DeploymentController {
-  private readonly queue = new WorkQueue((key) => this.reconcile(key), 'deployment-controller');
-  private unsubscribe: (() => void) | undefined;
-
+export class DeploymentController extends Controller {
   constructor(
-    private readonly core: ApiCore,
+    core: ApiCore,
     private readonly events: EventRecorder,
-  ) {}
-
-  start(): void {
-    this.unsubscribe = this.core.store.subscribe((change) => this.onChange(change));
-    for (const d of this.core.store.list(DEPLOY)) this.queue.add(`${d.metadata.namespace}/${d.metadata.name}`);
+  ) {
+    super(core, 'deployment-controller', DEPLOY);
   }
 
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
-
-  private onChange(change: StoreChange): void {
-    if (change.resource === DEPLOY) this.queue.add(`${change.object.metadata.namespace}/${change.object.metadata.name}`);
+  protected onChange(change: StoreChange): void {
+    if (change.resource === DEPLOY) this.enqueue(change.object.metadata.namespace, change.object.metadata.name);
     else if (change.resource === RS) {
       const owner = controllerOf(change.object);
-      if (owner?.kind === 'Deployment') this.queue.add(`${change.object.metadata.namespace}/${owner.name}`);
+      if (owner?.kind === 'Deployment') this.enqueue(change.object.metadata.namespace, owner.name);
     }
   }
 
-  private reconcile(key: string): void {
+  protected reconcile(key: string): void {
     const [namespace, name] = splitKey(key);
     const deployment = this.core.store.get(DEPLOY, namespace, name);
     if (!deployment || deployment.metadata.deletionTimestamp) return;

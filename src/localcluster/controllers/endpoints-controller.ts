@@ -5,7 +5,8 @@ import { kubeTime, stableStringify } from '../api/names.ts';
 import type { ObjectStore, StoreChange } from '../api/object-store.ts';
 import { podLocalPort, resolvePodPort } from '../kubelet/port-mapping.ts';
 import { isPodReady } from './replicaset-controller.ts';
-import { WorkQueue, splitKey } from './work-queue.ts';
+import { Controller } from './controller.ts';
+import { splitKey } from './work-queue.ts';
 
 export interface PodEndpoint {
   readonly pod: KubeObject;
@@ -34,31 +35,20 @@ export function serviceEndpoints(store: ObjectStore, service: KubeObject): PodEn
 }
 
 /** Maintains a core/v1 Endpoints object per Service with a selector (addresses = Ready pods). */
-export class EndpointsController {
-  private readonly queue = new WorkQueue((key) => this.reconcile(key), 'endpoints-controller');
-  private unsubscribe: (() => void) | undefined;
-
-  constructor(private readonly core: ApiCore) {}
-
-  start(): void {
-    this.unsubscribe = this.core.store.subscribe((change) => this.onChange(change));
-    for (const svc of this.core.store.list('services')) this.queue.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
+export class EndpointsController extends Controller {
+  constructor(core: ApiCore) {
+    super(core, 'endpoints-controller', 'services');
   }
 
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
-
-  private onChange(change: StoreChange): void {
-    if (change.resource === 'services') this.queue.add(`${change.object.metadata.namespace}/${change.object.metadata.name}`);
+  protected onChange(change: StoreChange): void {
+    if (change.resource === 'services') this.enqueue(change.object.metadata.namespace, change.object.metadata.name);
     else if (change.resource === 'pods') {
-      for (const svc of this.core.store.list('services', change.object.metadata.namespace)) this.queue.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
+      for (const svc of this.core.store.list('services', change.object.metadata.namespace)) this.enqueue(svc.metadata.namespace, svc.metadata.name);
       if (change.type === 'DELETED') this.core.finishNamespaceDeletion(change.object.metadata.namespace ?? '');
     }
   }
 
-  private reconcile(key: string): void {
+  protected reconcile(key: string): void {
     const [namespace, name] = splitKey(key);
     const service = this.core.store.get('services', namespace, name);
     const existing = this.core.store.get('endpoints', namespace, name);

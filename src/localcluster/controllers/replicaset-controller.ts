@@ -3,7 +3,8 @@ import type { EventRecorder } from '../api/event-recorder.ts';
 import { clone, controllerOf, type KubeObject } from '../api/kube-object.ts';
 import { stableStringify } from '../api/names.ts';
 import type { StoreChange } from '../api/object-store.ts';
-import { WorkQueue, splitKey } from './work-queue.ts';
+import { Controller } from './controller.ts';
+import { splitKey } from './work-queue.ts';
 
 const RS = 'replicasets.apps';
 
@@ -20,36 +21,25 @@ export function isPodActive(pod: KubeObject): boolean {
  * Keeps spec.replicas active pods per ReplicaSet. A terminating pod counts as gone, so its
  * replacement is created right after the write that set its deletionTimestamp.
  */
-export class ReplicaSetController {
-  private readonly queue = new WorkQueue((key) => this.reconcile(key), 'replicaset-controller');
-  private unsubscribe: (() => void) | undefined;
-
+export class ReplicaSetController extends Controller {
   constructor(
-    private readonly core: ApiCore,
+    core: ApiCore,
     private readonly events: EventRecorder,
-  ) {}
-
-  start(): void {
-    this.unsubscribe = this.core.store.subscribe((change) => this.onChange(change));
-    for (const rs of this.core.store.list(RS)) this.queue.add(`${rs.metadata.namespace}/${rs.metadata.name}`);
+  ) {
+    super(core, 'replicaset-controller', RS);
   }
 
-  stop(): void {
-    this.unsubscribe?.();
-    this.queue.stop();
-  }
-
-  private onChange(change: StoreChange): void {
-    if (change.resource === RS) this.queue.add(`${change.object.metadata.namespace}/${change.object.metadata.name}`);
+  protected onChange(change: StoreChange): void {
+    if (change.resource === RS) this.enqueue(change.object.metadata.namespace, change.object.metadata.name);
     else if (change.resource === 'pods') {
       for (const pod of [change.object, change.previous]) {
         const owner = pod && controllerOf(pod);
-        if (owner?.kind === 'ReplicaSet') this.queue.add(`${pod!.metadata.namespace}/${owner.name}`);
+        if (owner?.kind === 'ReplicaSet') this.enqueue(pod!.metadata.namespace, owner.name);
       }
     }
   }
 
-  private reconcile(key: string): void {
+  protected reconcile(key: string): void {
     const [namespace, name] = splitKey(key);
     const rs = this.core.store.get(RS, namespace, name);
     if (!rs || rs.metadata.deletionTimestamp) return;
