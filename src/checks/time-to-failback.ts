@@ -4,9 +4,9 @@ import { Duration, NonEmpty, PhaseName, Ratio, strict } from '../experiment/sche
 import type { CheckResult } from '../result/result.ts';
 import type { CheckKind } from './check-kind.ts';
 import { formatSpecDuration } from '../format/duration.ts';
-import { bucketsOf, snap } from './scope.ts';
+import { bucketsOf } from './scope.ts';
 import type { WindowCounts } from './stable-window.ts';
-import { checkObservedAfter, disturbanceEndMs } from './time-to-recover.ts';
+import { checkObservedAfter, disturbanceEndAfter } from './time-to-recover.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
 
 const DEFAULT_WINDOW = '1s';
@@ -63,9 +63,7 @@ export const timeToFailbackCheck: CheckKind<Static<typeof TimeToFailbackSchema>,
         expected: { maxMs: spec.withinMs, windowMs: spec.windowMs, threshold: spec.share, minSamples: check.minSamples, to },
       };
     }
-    const phaseEnd = snap(phase.endMs, bucketMs);
-    const faults = context.faults.filter((f) => f.phase === spec.after);
-    const startMs = faults.length === 0 ? phaseEnd : Math.max(...faults.map((f) => disturbanceEndMs(f, phaseEnd)));
+    const startMs = disturbanceEndAfter(context, phase);
     return evaluateStableSpan(
       check,
       {

@@ -3,7 +3,7 @@ import type { CheckSpec, ResolvedPhase } from '../experiment/resolved.ts';
 import type { FieldPath } from '../experiment/yaml-source.ts';
 import { Duration, PhaseName, Ratio, strict } from '../experiment/schema-parts.ts';
 import type { CheckResult, FaultResult } from '../result/result.ts';
-import type { CheckKind, CheckResolveEnv } from './check-kind.ts';
+import type { CheckContext, CheckKind, CheckResolveEnv } from './check-kind.ts';
 import { formatSpecDuration } from '../format/duration.ts';
 import { snap } from './scope.ts';
 import { evaluateStableSpan } from './time-to-stable.ts';
@@ -54,9 +54,7 @@ export const timeToRecoverCheck: CheckKind<Static<typeof TimeToRecoverSchema>, T
     const base = { name: check.name, kind: spec.kind, strict: check.strict };
     const expected = { maxMs: spec.maxMs, windowMs: spec.windowMs, threshold: spec.threshold, minSamples: check.minSamples };
     if (!phase) return { ...base, verdict: 'inconclusive', reason: `phase "${spec.after}" did not run`, observed: { recoveryMs: null, resolutionMs: bucketMs }, expected };
-    const phaseEnd = snap(phase.endMs, bucketMs);
-    const faults = context.faults.filter((f) => f.phase === spec.after);
-    const startMs = faults.length === 0 ? phaseEnd : Math.max(...faults.map((f) => disturbanceEndMs(f, phaseEnd)));
+    const startMs = disturbanceEndAfter(context, phase);
     return evaluateStableSpan(
       check,
       {
@@ -76,8 +74,15 @@ export const timeToRecoverCheck: CheckKind<Static<typeof TimeToRecoverSchema>, T
   },
 };
 
+/** Where "after the phase" starts: when the last of its faults stopped disturbing, or its end (on a bucket edge). */
+export function disturbanceEndAfter(context: CheckContext, phase: { name: string; endMs: number }): number {
+  const phaseEnd = snap(phase.endMs, context.timeline.bucketMs);
+  const faults = context.faults.filter((f) => f.phase === phase.name);
+  return faults.length === 0 ? phaseEnd : Math.max(...faults.map((f) => disturbanceEndMs(f, phaseEnd)));
+}
+
 /** When a fault stopped disturbing: its revert; for a pod kill, its last pod deletion; else the phase end. */
-export function disturbanceEndMs(fault: FaultResult, phaseEndMs: number): number {
+function disturbanceEndMs(fault: FaultResult, phaseEndMs: number): number {
   if (fault.kind === 'pod-kill') {
     const deletions = (fault.pods ?? []).map((p) => p.deletedMs);
     if (deletions.length > 0) return Math.max(...deletions);
