@@ -166,6 +166,7 @@ async function evaluatePrometheus(check: ResolvedCheck<PrometheusCheckSpec>, con
   let values: { key: string; value: number }[];
   let where: string;
   let extra: Record<string, number | string>;
+  let ranges: PromSeries[] = [];
   if (spec.mode === 'instant') {
     const time = unixSeconds(window.endMs);
     const samples: PromSample[] = await prometheus.client.instant(query, time, context.signal);
@@ -178,6 +179,7 @@ async function evaluatePrometheus(check: ResolvedCheck<PrometheusCheckSpec>, con
     const end = unixSeconds(window.endMs);
     const step = String(stepMs / 1000);
     const series: PromSeries[] = await prometheus.client.range(query, start, end, step, context.signal);
+    ranges = series;
     values = series.flatMap((s) => s.points.map(([, value]) => ({ key: seriesKey(s.labels), value })));
     where = `every ${promDuration(stepMs)} over ${formatDuration(window.endMs - window.startMs)}`;
     extra = { start, end, step, points: values.length };
@@ -187,9 +189,10 @@ async function evaluatePrometheus(check: ResolvedCheck<PrometheusCheckSpec>, con
   for (const v of [...numeric].sort((a, b) => badness(b.value, spec) - badness(a.value, spec))) {
     if (!(v.key in series) && Object.keys(series).length < MAX_SERIES_SHOWN) series[v.key] = v.value;
   }
+  const rangeSeries = ranges.length > 0 ? { rangeSeries: worstSeries(ranges, spec, context.runStartEpochMs) } : {};
   if (numeric.length === 0) {
     const why = values.length === 0 ? 'returned no series' : 'returned only NaN (no data in the window, e.g. 0/0)';
-    return { ...base, verdict: 'inconclusive', reason: `the query ${why} ${where}: ${query}`, observed: { value: null, ...common, ...extra, series }, expected, markers };
+    return { ...base, verdict: 'inconclusive', reason: `the query ${why} ${where}: ${query}`, observed: { value: null, ...common, ...extra, series }, expected, markers, ...rangeSeries };
   }
   const worst = numeric.reduce((a, b) => (badness(b.value, spec) > badness(a.value, spec) ? b : a));
   const violations = numeric.filter((v) => !inBounds(v.value, spec)).length;
@@ -199,7 +202,26 @@ async function evaluatePrometheus(check: ResolvedCheck<PrometheusCheckSpec>, con
   const reason = ok
     ? `worst value ${fmt(worst.value)} ${boundText(spec)} ${where} (${counted})`
     : `${fmt(worst.value)}${seriesCount > 1 ? ` (${worst.key})` : ''} is not ${boundText(spec)} ${where}; ${violations} of ${counted} out of bounds`;
-  return { ...base, verdict: ok ? 'passed' : 'failed', reason, observed: { value: worst.value, ...common, ...extra, series }, expected, markers };
+  return { ...base, verdict: ok ? 'passed' : 'failed', reason, observed: { value: worst.value, ...common, ...extra, series }, expected, markers, ...rangeSeries };
+}
+
+const RANGE_SERIES_KEPT = 5;
+const RANGE_POINTS_KEPT = 500;
+
+/**
+ * The series of a range query as the result keeps them: the worst first (by their worst point),
+ * on the run clock, NaN as null. A longer series keeps every k-th point and every point out of bounds.
+ */
+function worstSeries(series: readonly PromSeries[], spec: { min?: number; max?: number }, runStartEpochMs: number): NonNullable<CheckResult['rangeSeries']> {
+  const worstOf = (s: PromSeries) => s.points.reduce((worst, [, value]) => (Number.isNaN(value) ? worst : Math.max(worst, badness(value, spec))), -Infinity);
+  return [...series]
+    .sort((a, b) => worstOf(b) - worstOf(a))
+    .slice(0, RANGE_SERIES_KEPT)
+    .map((s) => {
+      const stride = Math.ceil(s.points.length / RANGE_POINTS_KEPT);
+      const kept = s.points.filter(([, value], i) => i % stride === 0 || i === s.points.length - 1 || (!Number.isNaN(value) && !inBounds(value, spec)));
+      return { labels: seriesKey(s.labels), points: kept.map(([at, value]): [number, number | null] => [Math.round(at * 1000 - runStartEpochMs), Number.isNaN(value) ? null : value]) };
+    });
 }
 
 function fmt(value: number): string {

@@ -124,6 +124,23 @@ const checkOf = (kinds: readonly string[]) =>
       }),
     ),
     markers: Type.Optional(MapOf(Type.Number(), { description: 'Run-clock instants worth drawing (e.g. failoverAtMs, recoveredAtMs).' })),
+    rangeSeries: Type.Optional(
+      Type.Array(
+        Type.Object({
+          labels: Type.String({ description: 'The series\' labels, `{name="value",…}` (`{}` for a scalar).' }),
+          points: Type.Array(
+            Type.Unsafe<[number, number | null]>({
+              type: 'array',
+              prefixItems: [{ type: 'number' }, { type: ['number', 'null'] }],
+              minItems: 2,
+              maxItems: 2,
+              description: '[run-clock ms, value]; null where the query gave NaN.',
+            }),
+          ),
+        }),
+        { description: 'A query checked at every step (prometheus forAll): the series it judged over its window, the worst first (at most 5); a series of over 500 points is thinned to every k-th point, keeping every point out of bounds.' },
+      ),
+    ),
   }));
 
 const Bucket = define('bucket', Type.Object(

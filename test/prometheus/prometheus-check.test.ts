@@ -145,6 +145,24 @@ report: { formats: [json] }
     expect(all.observed.step).to.equal('0.25');
   });
 
+  it('forAll keeps the series it judged, on the run clock, every point inside the window', () => {
+    const all = check('request rate all through recovery');
+    const recovery = result.phases.find((p) => p.name === 'recovery')!;
+    const { fromMs, toMs } = all.markers as { fromMs: number; toMs: number };
+    expect(fromMs).to.be.closeTo(recovery.startMs, 100);
+    const [series] = all.rangeSeries!;
+    expect(all.rangeSeries).to.have.length(1);
+    expect(series!.labels).to.equal('{}');
+    expect(series!.points.length).to.equal(all.observed.points);
+    for (const [at, value] of series!.points) {
+      expect(at).to.be.within(fromMs - 1, toMs + 1);
+      expect(value).to.be.a('number').and.at.least(50);
+    }
+    // steps of 0.25 s apart
+    expect(series!.points[1]![0] - series!.points[0]![0]).to.be.closeTo(250, 1);
+    expect(check('range').rangeSeries, 'an instant query has none').to.equal(undefined);
+  });
+
   it('the variables produce the window of the phase and of from/to, on the run clock', () => {
     const outage = result.phases.find((p) => p.name === 'outage')!;
     const epoch = Date.parse(result.startedAt);

@@ -3,6 +3,7 @@ import type { CheckResult, Result } from '../../src/result/result.ts';
 import { renderHtml } from '../../src/reporters/html/render-html.ts';
 import { buildReportView } from '../../src/reporters/html/view-model.ts';
 import { makeResult } from './fixtures/make-result.ts';
+import { formatInstant } from '../../src/reporters/html/wall-clock.ts';
 
 /** A result with one Prometheus check over the first 5 s of the run. */
 function withQueryCheck(check: Partial<CheckResult> & { observed: CheckResult['observed'] }): Result {
@@ -40,6 +41,36 @@ describe('HTML report: what Prometheus saw, next to Rebound', () => {
     expect(html).to.contain('mesh saw &lt;payments&gt; fail');
     expect(html).to.contain('istio_requests_total{response_code&#x3D;~&quot;5..&quot;}');
     expect(html).to.contain('style="width: 33%"');
+  });
+
+  it('draws a query judged at every step as a line over its window, the bound dashed and each point out of bounds a dot with its time and value', () => {
+    const points: [number, number | null][] = [[0, 0.001], [1000, 0.004], [2000, null], [3000, 0.03], [4000, 0.002], [5000, 0.0]];
+    const result = withQueryCheck({
+      kind: 'prometheus',
+      observed: { value: 0.03, query: 'q', windowStart: '2026-11-30T10:00:00.000Z', windowEnd: '2026-11-30T10:00:05.000Z', series: {} as never },
+      rangeSeries: [{ labels: '{pod="a<b"}', points }, { labels: '{pod="c"}', points: [[0, 0.005], [5000, 0.006]] }],
+    });
+    const [view] = buildReportView(result).queryChecks;
+    const range = view!.range!;
+    expect(range.lines.map((line) => line.labels)).to.deep.equal(['{pod="a<b"}', '{pod="c"}']);
+    expect(range.multiple).to.equal(true);
+    // the null point breaks the line: two pieces
+    expect(range.lines[0]!.d.match(/M/g)).to.have.length(2);
+    expect(range.bounds).to.have.length(1);
+    expect(range.bounds[0]!.title).to.equal('max 0.01');
+    expect(range.outside.map((dot) => dot.title)).to.deep.equal([`${formatInstant(result, 3000)}: 0.03 {pod="a<b"}`]);
+    const dot = range.outside[0]!;
+    expect(dot.y).to.be.below(range.bounds[0]!.y);
+    const [first, last] = [range.lines[0]!.d.match(/^M([\d.]+)/)![1], range.lines[1]!.d.match(/L([\d.]+) [\d.]+$/)![1]];
+    expect(Number(first)).to.be.below(Number(last));
+    expect(range.label).to.equal('2 series over 0:00.0 – 0:05.0, from 0 to 0.03; bound: max 0.01');
+    expect(range.yLow).to.equal('0');
+    expect(range.from).to.equal('0:00.0');
+    expect(range.to).to.equal('0:05.0');
+    const html = renderHtml(result);
+    expect(html).to.contain('<figure class="range-chart">');
+    expect(html).to.contain('{pod&#x3D;&quot;a&lt;b&quot;}');
+    expect(html).to.contain('Red dots: the 1 points out of bounds');
   });
 
   it('has no such section when no check queried anything', () => {
