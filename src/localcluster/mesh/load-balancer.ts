@@ -50,6 +50,21 @@ class LeastRequest implements LoadBalancer {
   }
 }
 
+/** Istio's retry policy: host selection is retried up to 5 times (`host_selection_retry_max_attempts`). */
+export const HOST_SELECTION_RETRIES = 5;
+
+/**
+ * A host for a try under `previous_hosts`, as Envoy's LoadBalancerBase::chooseHost does it: a
+ * retry picks up to 1 + HOST_SELECTION_RETRIES times while the pick was tried before, then keeps
+ * the last pick even if tried (so a retry can land on the failing host again); a first try picks once.
+ */
+export function pickUntried<H extends BalancedHost>(balancer: LoadBalancer, hosts: readonly H[], tried: ReadonlySet<string> | undefined): H | undefined {
+  let host = balancer.pick(hosts) as H | undefined;
+  if (!tried || tried.size === 0) return host;
+  for (let retry = 0; retry < HOST_SELECTION_RETRIES && host && tried.has(host.key); retry++) host = balancer.pick(hosts) as H | undefined;
+  return host;
+}
+
 export function createLoadBalancer(kind: LoadBalancerKind, random: Random): LoadBalancer {
   switch (kind) {
     case 'ROUND_ROBIN':

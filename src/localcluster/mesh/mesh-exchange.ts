@@ -5,14 +5,13 @@ import type { MeshMetrics, RequestSample } from './mesh-metrics.ts';
 import type { SourceLookup } from './source-workload.ts';
 import type { MeshTarget } from './mesh-proxy.ts';
 import type { Random } from './random.ts';
+import { pickUntried } from './load-balancer.ts';
 import { backoffMs, isRetriable, type RetryPolicy, type TryOutcome } from './retry-policy.ts';
 import { UpstreamAttempt, type AttemptOutcome, type RequestBody, type UpstreamResponse } from './upstream-attempt.ts';
 import type { UpstreamCluster, UpstreamHost, Workload } from './upstream-cluster.ts';
 
 /** Envoy buffers up to this much of a request body for retries; a larger body is streamed to one try. */
 export const RETRY_BUFFER_LIMIT_BYTES = 1 << 20;
-/** previous_hosts: how many times host selection is redone to avoid a host already tried. */
-const HOST_SELECTION_ATTEMPTS = 5;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect', 'http2-settings']);
 
 const UPSTREAM_RESET = 'upstream connect error or disconnect/reset before headers. reset reason: ';
@@ -153,7 +152,7 @@ export class Exchange {
     try {
       for (;;) {
         if (this.stop.signal.aborted) return;
-        const host = this.pickHost(cluster, policy.avoidPreviousHosts ? tried : undefined);
+        const host = pickUntried(cluster.balancer, cluster.eligibleHosts(), policy.avoidPreviousHosts ? tried : undefined);
         if (!host) return this.localReply(503, 'UH', 'no healthy upstream');
         const acquired = cluster.pool.acquire(this.stop.signal);
         const release = acquired instanceof Promise ? await acquired : acquired;
@@ -210,15 +209,6 @@ export class Exchange {
       // a retry granted but never started (stopped during back-off)
       endRetry?.();
     }
-  }
-
-  /** A host not tried yet when previous_hosts applies (up to Envoy's 5 selection attempts). */
-  private pickHost(cluster: UpstreamCluster, tried: Set<string> | undefined): UpstreamHost | undefined {
-    const eligible = cluster.eligibleHosts();
-    let host = cluster.balancer.pick(eligible) as UpstreamHost | undefined;
-    if (!tried || tried.size === 0) return host;
-    for (let i = 1; i < HOST_SELECTION_ATTEMPTS && host && tried.has(host.key); i++) host = cluster.balancer.pick(eligible) as UpstreamHost | undefined;
-    return host;
   }
 
   /**

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { parseDuration } from '../../../src/localcluster/mesh/duration.ts';
 import { decideFault, faultSettingsOf } from '../../../src/localcluster/mesh/fault-injection.ts';
 import { hostSpecificity, resolveHost } from '../../../src/localcluster/mesh/hosts.ts';
+import { HOST_SELECTION_RETRIES, pickUntried, type BalancedHost, type LoadBalancer } from '../../../src/localcluster/mesh/load-balancer.ts';
 import { responseFlagsLabel } from '../../../src/localcluster/mesh/mesh-metrics.ts';
 import { OutlierDetector } from '../../../src/localcluster/mesh/outlier-detection.ts';
 import { seededRandom } from '../../../src/localcluster/mesh/random.ts';
@@ -111,6 +112,34 @@ describe('mesh units', () => {
     now = 4000;
     detector.sweep();
     expect(detector.isEjected('a')).to.equal(false);
+  });
+
+  it("previous_hosts picks as Envoy's chooseHost: once for a first try; on a retry up to 1 + 5 times while the pick was tried, then the last pick", () => {
+    const hosts: BalancedHost[] = ['a', 'b', 'c'].map((key) => ({ key, activeRequests: 0 }));
+    /** A balancer that answers from a script of host keys and counts its picks. */
+    const scripted = (keys: string[]): LoadBalancer & { picks: number } => {
+      const balancer = {
+        picks: 0,
+        pick: (from: readonly BalancedHost[]) => {
+          const key = keys[Math.min(balancer.picks++, keys.length - 1)];
+          return from.find((host) => host.key === key);
+        },
+      };
+      return balancer;
+    };
+    expect(HOST_SELECTION_RETRIES).to.equal(5);
+    const first = scripted(['a']);
+    expect(pickUntried(first, hosts, new Set())?.key).to.equal('a');
+    expect(first.picks).to.equal(1);
+    const third = scripted(['a', 'a', 'b']);
+    expect(pickUntried(third, hosts, new Set(['a']))?.key).to.equal('b');
+    expect(third.picks).to.equal(3);
+    const stuck = scripted(['a']);
+    expect(pickUntried(stuck, hosts, new Set(['a']))?.key, 'the last pick, tried or not').to.equal('a');
+    expect(stuck.picks).to.equal(1 + HOST_SELECTION_RETRIES);
+    const sixth = scripted(['a', 'a', 'a', 'a', 'a', 'c']);
+    expect(pickUntried(sixth, hosts, new Set(['a']))?.key).to.equal('c');
+    expect(pickUntried(scripted(['b']), hosts, undefined)?.key, 'no predicate (consistent hash): the first pick').to.equal('b');
   });
 
   it("response flags read as Envoy's %RESPONSE_FLAGS%: unique, in Envoy's order", () => {
