@@ -6,7 +6,8 @@
  * local end of every outgoing connection. Between closing the probe and the later bind, any
  * connect() on the machine (the load generator opens thousands) may take that port, and the bind
  * fails with EADDRINUSE. Ports below the ephemeral range are only ever taken by an explicit bind,
- * so they are picked from there, at random, and never twice by one process.
+ * so they are picked from there, at random; one process hands a port out again only after
+ * thousands of others.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -59,8 +60,8 @@ function remember(port: number, limit: number): void {
 }
 
 /**
- * A loopback port that is free now, outside the ephemeral range, and not handed out before by
- * this process. The caller binds it soon; nothing holds it in between.
+ * A loopback port that is free now, outside the ephemeral range, and not among the ports this
+ * process handed out lately. The caller binds it soon; nothing holds it in between.
  */
 export async function freeLoopbackPort(host = '127.0.0.1'): Promise<number> {
   const { low } = ephemeralPortRange();
