@@ -61,6 +61,8 @@ describe('mocha helper: Ctrl-C in the middle of an experiment', function () {
     const result: Result = validateResult(JSON.parse(await readFile(file, 'utf8')), file);
     expect(result.interrupted).to.equal(true);
     expect(result.faults[0]!.revertedAt).to.be.a('string');
-    expect(result.events.find((event) => event.kind === 'interrupted')?.message).to.equal('aborted by the caller: interrupted by SIGINT');
+    // mocha's parent forwards Ctrl-C to its child as SIGINT and at once SIGTERM; which one the
+    // child's threads handle first is not fixed (CI saw both), and either aborts the run the same way.
+    expect(result.events.find((event) => event.kind === 'interrupted')?.message).to.match(/^aborted by the caller: interrupted by SIG(INT|TERM)$/);
   });
 });
