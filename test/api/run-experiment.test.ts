@@ -7,7 +7,7 @@ import { CHECK_KEYS, FAULT_KEYS } from '../../src/api/experiment-types.ts';
 import { BUILTIN_CHECK_KINDS, BUILTIN_FAULT_KINDS } from '../../src/plugins/registry.ts';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import type { ToxiproxyServer } from '../../src/toxiproxy/index.ts';
-import { startSystemBehindToxiproxy, TempDir, type ShopSystem } from '../cli/system.ts';
+import { useSystemBehindToxiproxy, TempDir, type ShopSystem } from '../cli/system.ts';
 import { proxyDownExperiment } from './system-experiment.ts';
 
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -84,15 +84,7 @@ describe('api: runExperiment against a loopback system', function () {
   let client: ToxiproxyClient;
   const sigintListeners = process.listenerCount('SIGINT');
 
-  before(async () => {
-    dir = await TempDir.create();
-    ({ system, toxiproxy, client } = await startSystemBehindToxiproxy());
-  });
-  after(async () => {
-    await toxiproxy?.close();
-    await system?.close();
-    await dir?.remove();
-  });
+  useSystemBehindToxiproxy((fixture) => ({ dir, system, toxiproxy, client } = fixture));
 
   it('a run resolves to a Result that validates against result.schema.json, and writes the reports asked for', async () => {
     const events: RunEvent[] = [];

@@ -5,7 +5,7 @@ import type { ToxiproxyServer } from '../../src/toxiproxy/index.ts';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import type { Result } from '../../src/result/result.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
-import { experimentYaml, freePort, runCli, startSystem, startSystemBehindToxiproxy, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
+import { experimentYaml, freePort, runCli, startSystem, useSystemBehindToxiproxy, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
 
 const EMBEDDED = 'embedded: true';
 
@@ -200,15 +200,7 @@ describe('rebound run interrupted, and rebound cleanup (external Toxiproxy)', fu
       - { toxiproxy: { proxy: primary, toxic: latency, attributes: { latency: 20, jitter: 0 } } }
       - { toxiproxy: { proxy: primary, down: true } }`;
 
-  before(async () => {
-    dir = await TempDir.create();
-    ({ system, toxiproxy, client } = await startSystemBehindToxiproxy());
-  });
-  after(async () => {
-    await toxiproxy?.close();
-    await system?.close();
-    await dir?.remove();
-  });
+  useSystemBehindToxiproxy((fixture) => ({ dir, system, toxiproxy, client } = fixture));
 
   async function expectClean(): Promise<void> {
     const proxy = await client.findProxy('primary');

@@ -13,7 +13,7 @@ import { readIndexTail } from '../../src/history/history-index.ts';
 import type { Result } from '../../src/result/result.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
 import type { ToxiproxyServer } from '../../src/toxiproxy/index.ts';
-import { experimentYaml, runCli, startSystemBehindToxiproxy, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
+import { experimentYaml, runCli, useSystemBehindToxiproxy, TempDir, waitForOutput, type CliRun, type ShopSystem } from './system.ts';
 
 async function readResult(file: string): Promise<Result> {
   return validateResult(JSON.parse(await readFile(file, 'utf8')), file);
@@ -52,16 +52,9 @@ describe('runs compared over time (black box)', function () {
 
   const run = (file: string, out: string, ...flags: string[]) => runCli(['run', file, '--out', dir.join(out), '--history', history, '--journal', dir.join(`${out}.journal.json`), ...flags], { timeoutMs: 150_000 });
 
-  before(async () => {
-    dir = await TempDir.create();
+  useSystemBehindToxiproxy((fixture) => {
+    ({ dir, system, toxiproxy, client } = fixture);
     history = dir.join('history');
-    ({ system, toxiproxy, client } = await startSystemBehindToxiproxy());
-  });
-  after(async () => {
-    await toxiproxy?.close();
-    await system?.close();
-    if (process.env.REBOUND_TEST_KEEP) console.log('kept', dir.path);
-    else await dir?.remove();
   });
 
   async function expectProxyClean(): Promise<void> {

@@ -121,6 +121,33 @@ export async function startSystemBehindToxiproxy(): Promise<{ system: ShopSystem
   return { system, toxiproxy, client };
 }
 
+export interface ToxiproxyFixture {
+  readonly dir: TempDir;
+  readonly system: ShopSystem;
+  readonly toxiproxy: ToxiproxyServer;
+  readonly client: ToxiproxyClient;
+}
+
+/**
+ * Registers, in the current describe, a `before` that makes a temp directory and starts the shop
+ * behind an external Toxiproxy (handed to `take`), and an `after` that closes them all
+ * (REBOUND_TEST_KEEP keeps the directory and prints it).
+ */
+export function useSystemBehindToxiproxy(take: (fixture: ToxiproxyFixture) => void): void {
+  let fixture: Partial<ToxiproxyFixture> = {};
+  before(async () => {
+    fixture = { dir: await TempDir.create() };
+    fixture = { ...fixture, ...(await startSystemBehindToxiproxy()) };
+    take(fixture as ToxiproxyFixture);
+  });
+  after(async () => {
+    await fixture.toxiproxy?.close();
+    await fixture.system?.close();
+    if (process.env.REBOUND_TEST_KEEP) console.log('kept', fixture.dir?.path);
+    else await fixture.dir?.remove();
+  });
+}
+
 export class TempDir {
   private constructor(readonly path: string) {}
   static async create(): Promise<TempDir> {

@@ -7,7 +7,7 @@ import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.ts';
 import type { Result } from '../../src/result/result.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
 import type { ToxiproxyServer } from '../../src/toxiproxy/index.ts';
-import { REPO, startSystemBehindToxiproxy, TempDir, waitForOutput, type ShopSystem } from '../cli/system.ts';
+import { REPO, useSystemBehindToxiproxy, TempDir, waitForOutput, type ShopSystem } from '../cli/system.ts';
 
 const MOCHA = join(REPO, 'node_modules/mocha/bin/mocha.js');
 const SUITE = join(REPO, 'test/mocha/fixtures/interrupted.suite.ts');
@@ -19,15 +19,7 @@ describe('mocha helper: Ctrl-C in the middle of an experiment', function () {
   let toxiproxy: ToxiproxyServer;
   let client: ToxiproxyClient;
 
-  before(async () => {
-    dir = await TempDir.create();
-    ({ system, toxiproxy, client } = await startSystemBehindToxiproxy());
-  });
-  after(async () => {
-    await toxiproxy?.close();
-    await system?.close();
-    await dir?.remove();
-  });
+  useSystemBehindToxiproxy((fixture) => ({ dir, system, toxiproxy, client } = fixture));
 
   it('SIGINT to the mocha process aborts the run; its fault is reverted and its report written before the process ends by the signal', async () => {
     const journal = dir.join('journal.json');
