@@ -5,7 +5,6 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatIssue, UsageError, ValidationError } from '../errors.ts';
 import { decideColor } from '../format/color.ts';
 import { painter } from '../format/paint.ts';
@@ -15,6 +14,7 @@ import { renderComparison } from '../history/render-compare.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import type { Result } from '../result/result.ts';
 import { loadResult } from '../result/validate-result.ts';
+import { parseCommandLine } from './command-line.ts';
 
 export const HELP = `Usage: rebound compare <a> <b> [options]
        rebound compare --last EXPERIMENT [--history DIR] [options]
@@ -57,24 +57,14 @@ function parseTolerance(text: string): number {
 }
 
 function parse(argv: string[]): CompareArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        last: { type: 'string' },
-        history: { type: 'string' },
-        'time-tolerance': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'no-color': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, {
+    last: { type: 'string' },
+    history: { type: 'string' },
+    'time-tolerance': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'no-color': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   for (const flag of ['last', 'history', 'time-tolerance'] as const) if (values[flag] === '') throw new UsageError(`--${flag} needs a value`);

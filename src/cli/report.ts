@@ -1,12 +1,12 @@
 /** `rebound report <result.json> [--out DIR] [--format html,junit,markdown]`: re-render reports. */
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ReboundError, UsageError, ValidationError } from '../errors.ts';
 import { decideColor } from '../format/color.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { loadResult } from '../result/validate-result.ts';
 import { renderConsoleSummary } from '../reporters/console/render-console.ts';
 import { REPORT_FILES, type ReportFormat, renderReports } from '../reporters/index.ts';
+import { parseCommandLine } from './command-line.ts';
 
 const FORMATS = Object.keys(REPORT_FILES) as ReportFormat[];
 const DEFAULT_FORMATS: readonly ReportFormat[] = ['html', 'junit', 'markdown'];
@@ -42,21 +42,12 @@ function parseFormats(value: string): ReportFormat[] {
 }
 
 function parse(argv: string[]): ReportArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        format: { type: 'string' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, {
+    out: { type: 'string' },
+    format: { type: 'string' },
+    'no-color': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (parsed.values.help) return 'help';
   if (parsed.positionals.length !== 1) {
     throw new UsageError(parsed.positionals.length === 0 ? 'missing <result.json>' : `expected one result file, got ${parsed.positionals.length}`);

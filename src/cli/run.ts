@@ -4,7 +4,6 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatIssue, InfraError, UsageError, ValidationError } from '../errors.ts';
 import { EXIT } from '../result/exit-codes.ts';
 import { parseMetricsAddress, type MetricsAddress } from '../metrics/metrics-server.ts';
@@ -16,6 +15,7 @@ import { formatProgress } from '../runner/progress-line.ts';
 import { openRunHistory, type RunHistory } from '../history/run-history.ts';
 import { runExperiment, RunInterruptedBeforeStart, type RunObserver } from '../runner/run-experiment.ts';
 import { buildRedactor, buildReporter, prepareRunPlaces } from '../runner/run-setup.ts';
+import { parseCommandLine } from './command-line.ts';
 
 export { defaultOutDir } from '../runner/run-setup.ts';
 
@@ -66,31 +66,21 @@ interface RunArgs {
 }
 
 function parseRunArgs(argv: string[]): RunArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        yes: { type: 'boolean', default: false },
-        'toxiproxy-url': { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        journal: { type: 'string' },
-        metrics: { type: 'string' },
-        history: { type: 'string' },
-        'no-history': { type: 'boolean', default: false },
-        repeat: { type: 'string' },
-        'repeat-quantile': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, {
+    out: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    yes: { type: 'boolean', default: false },
+    'toxiproxy-url': { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    journal: { type: 'string' },
+    metrics: { type: 'string' },
+    history: { type: 'string' },
+    'no-history': { type: 'boolean', default: false },
+    repeat: { type: 'string' },
+    'repeat-quantile': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 1) {
