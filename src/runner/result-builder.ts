@@ -10,7 +10,7 @@ import {
   type Result,
 } from '../result/result.ts';
 import type { LatencySplit } from '../timeline/latency-split.ts';
-import type { Timeline } from '../timeline/timeline.ts';
+import type { Timeline, WindowSummary } from '../timeline/timeline.ts';
 import type { FailureLog } from '../timeline/failure-log.ts';
 import { REBOUND_VERSION } from '../version.ts';
 
@@ -34,25 +34,31 @@ export function buildPhaseResults(phases: readonly PhaseRecord[], experiment: Re
     .map((phase) => {
       // A phase cut short (abort) ends where it stopped.
       const endMs = Math.min(phase.plannedEndMs, phase.endedMs ?? phase.plannedEndMs);
-      const summary = timeline.summarize(phase.plannedStartMs, Math.max(phase.plannedStartMs, endMs));
       return {
         name: phase.name,
         startMs: phase.plannedStartMs,
         endMs,
         startedAt: toIso(phase.startedMs!),
         endedAt: toIso(phase.endedMs ?? endMs),
-        total: summary.total,
-        successes: summary.successes,
-        failures: summary.failures,
-        failuresByKind: summary.failuresByKind,
-        successRatio: summary.total > 0 ? summary.successes / summary.total : null,
-        latency: summary.latency,
-        servedBy: summary.servedBy,
-        failuresByCode: summary.failuresByCode ?? {},
-        failedWithoutServer: summary.failedWithoutServer ?? 0,
+        ...phaseCounts(timeline.summarize(phase.plannedStartMs, Math.max(phase.plannedStartMs, endMs))),
         faults: experiment.phases.find((planned) => planned.name === phase.name)?.faults.map((fault) => fault.id) ?? [],
       };
     });
+}
+
+/** What a phase's window of the timeline counted, as the result's phase fields. */
+export function phaseCounts(summary: WindowSummary): Omit<PhaseResult, 'name' | 'startMs' | 'endMs' | 'startedAt' | 'endedAt' | 'faults'> {
+  return {
+    total: summary.total,
+    successes: summary.successes,
+    failures: summary.failures,
+    failuresByKind: summary.failuresByKind,
+    successRatio: summary.total > 0 ? summary.successes / summary.total : null,
+    latency: summary.latency,
+    servedBy: summary.servedBy,
+    failuresByCode: summary.failuresByCode ?? {},
+    failedWithoutServer: summary.failedWithoutServer ?? 0,
+  };
 }
 
 export function buildLoadInfo(experiment: ResolvedExperiment, summary: LoadSummary | undefined, total: number, loadDurationMs: number, driverName: string): LoadInfo {

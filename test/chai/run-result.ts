@@ -5,6 +5,7 @@
  */
 import type { FaultResult, PhaseResult, Result } from '../../src/result/result.ts';
 import { validateResult } from '../../src/result/validate-result.ts';
+import { phaseCounts } from '../../src/runner/result-builder.ts';
 import { Timeline } from '../../src/timeline/timeline.ts';
 import { BUCKET_MS, feed, type Traffic } from '../checks/fixtures.ts';
 
@@ -47,13 +48,7 @@ export function buildRun(plans: readonly PhasePlan[], extra: Partial<Pick<Result
       endMs,
       startedAt: iso(startMs),
       endedAt: iso(endMs),
-      total: summary.total,
-      successes: summary.successes,
-      failures: summary.failures,
-      failuresByKind: summary.failuresByKind,
-      successRatio: summary.total > 0 ? summary.successes / summary.total : null,
-      latency: summary.latency,
-      servedBy: summary.servedBy,
+      ...phaseCounts(summary),
       faults: plan.fault ? [id] : [],
     });
     at = endMs;
