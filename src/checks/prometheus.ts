@@ -214,10 +214,11 @@ const RANGE_POINTS_KEPT = 500;
  */
 function worstSeries(series: readonly PromSeries[], spec: { min?: number; max?: number }, runStartEpochMs: number): NonNullable<CheckResult['rangeSeries']> {
   const worstOf = (s: PromSeries) => s.points.reduce((worst, [, value]) => (Number.isNaN(value) ? worst : Math.max(worst, badness(value, spec))), -Infinity);
-  return [...series]
-    .sort((a, b) => worstOf(b) - worstOf(a))
+  return series
+    .map((s) => ({ s, worst: worstOf(s) }))
+    .sort((a, b) => b.worst - a.worst)
     .slice(0, RANGE_SERIES_KEPT)
-    .map((s) => {
+    .map(({ s }) => {
       const stride = Math.ceil(s.points.length / RANGE_POINTS_KEPT);
       const kept = s.points.filter(([, value], i) => i % stride === 0 || i === s.points.length - 1 || (!Number.isNaN(value) && !inBounds(value, spec)));
       return { labels: seriesKey(s.labels), points: kept.map(([at, value]): [number, number | null] => [Math.round(at * 1000 - runStartEpochMs), Number.isNaN(value) ? null : value]) };

@@ -85,8 +85,9 @@ function rangeChart(result: Result, check: CheckResult, series: NonNullable<Chec
   const min = typeof check.expected.min === 'number' ? check.expected.min : undefined;
   const max = typeof check.expected.max === 'number' ? check.expected.max : undefined;
   const bounds = [min, max].filter((bound): bound is number => bound !== undefined);
-  let low = Math.min(...values, ...bounds);
-  let high = Math.max(...values, ...bounds);
+  const [lowest, highest] = values.reduce(([lo, hi], value) => [Math.min(lo, value), Math.max(hi, value)], [Infinity, -Infinity]);
+  let low = Math.min(lowest, ...bounds);
+  let high = Math.max(highest, ...bounds);
   if (high === low) [low, high] = [low - Math.max(Math.abs(low) * 0.05, 0.5), high + Math.max(Math.abs(high) * 0.05, 0.5)];
   // the axis ends on round values a little beyond the data, and never below 0 for data that is not
   const step = niceStep(low, high, 4);
@@ -115,7 +116,7 @@ function rangeChart(result: Result, check: CheckResult, series: NonNullable<Chec
     yLow: formatValue(low),
     from: formatOffset(fromMs),
     to: formatOffset(toMs),
-    label: `${series.length === 1 ? 'The series' : `${series.length} series`} over ${formatOffset(fromMs)} – ${formatOffset(toMs)}, from ${formatValue(Math.min(...values))} to ${formatValue(Math.max(...values))}${bounds.length > 0 ? `; bound${bounds.length > 1 ? 's' : ''}: ${[min !== undefined ? `min ${formatValue(min)}` : '', max !== undefined ? `max ${formatValue(max)}` : ''].filter(Boolean).join(', ')}` : ''}`,
+    label: `${series.length === 1 ? 'The series' : `${series.length} series`} over ${formatOffset(fromMs)} – ${formatOffset(toMs)}, from ${formatValue(lowest)} to ${formatValue(highest)}${bounds.length > 0 ? `; bound${bounds.length > 1 ? 's' : ''}: ${[min !== undefined ? `min ${formatValue(min)}` : '', max !== undefined ? `max ${formatValue(max)}` : ''].filter(Boolean).join(', ')}` : ''}`,
   };
 }
 
